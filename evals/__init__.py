@@ -1,0 +1,1 @@
+"""Andon evals package."""

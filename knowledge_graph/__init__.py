@@ -1,0 +1,1 @@
+"""Andon knowledge_graph package."""

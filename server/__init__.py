@@ -1,0 +1,1 @@
+"""Andon server package."""

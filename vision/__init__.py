@@ -1,0 +1,1 @@
+"""Andon vision package."""
