@@ -11,17 +11,13 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from tools.database.base import DEFAULT_TIMEOUT_S, Database, QueryResult
+from tools.database.urls import redact_url
 from tools.errors import DatabaseUnavailable
 
 __all__ = ["DEFAULT_TIMEOUT_S", "Database", "QueryResult", "connect", "redact_url"]
 
 _DB_NAME = re.compile(r"^[A-Za-z0-9_\-]{1,63}$")
 SCHEMES = ("duckdb", "postgresql", "postgres", "mysql", "mariadb", "sqlite")
-
-
-def redact_url(url: str) -> str:
-    """The URL with any password replaced, for messages and logs."""
-    return re.sub(r"(//[^:/@]+):[^@]*@", r"\1:***@", url)
 
 
 def _server_conninfo(url: str, default_port: int) -> dict[str, Any]:

@@ -41,6 +41,16 @@ def normalize_value(value: Any) -> Any:
     return value
 
 
+def first_line(error: BaseException) -> str:
+    """A driver's error message cut to its first line, for one-sentence refusals."""
+    args = getattr(error, "args", ())
+    if len(args) > 1 and isinstance(args[-1], str):  # PyMySQL: (errno, message)
+        text = args[-1].strip()
+    else:
+        text = str(error).strip() or type(error).__name__
+    return text.splitlines()[0].strip()
+
+
 def to_naive_utc(value: Any) -> Any:
     """Values to write: aware datetimes become naive UTC (the schema stores UTC)."""
     if isinstance(value, dt.datetime) and value.tzinfo is not None:

@@ -16,6 +16,7 @@ from tools.database.base import (
     DEFAULT_TIMEOUT_S,
     Database,
     QueryResult,
+    first_line,
     normalize_value,
     to_naive_utc,
 )
@@ -45,7 +46,8 @@ class DuckDBDatabase(Database):
             self.conn = duckdb.connect(":memory:" if in_memory else path,
                                        read_only=not writable and not in_memory, config=config)
         except duckdb.Error as exc:
-            raise DatabaseUnavailable(f"cannot open DuckDB database {path}: {exc}") from exc
+            raise DatabaseUnavailable(f"cannot open DuckDB database {path}: "
+                                      f"{first_line(exc)}") from exc
         if not writable and not in_memory:
             self.conn.execute("SET lock_configuration = true")
 
@@ -60,7 +62,7 @@ class DuckDBDatabase(Database):
         except duckdb.InterruptException as exc:
             raise SqlExecutionError(f"query exceeded the {timeout_s:g} s timeout") from exc
         except duckdb.Error as exc:
-            raise SqlExecutionError(f"database refused the query: {exc}") from exc
+            raise SqlExecutionError(f"database refused the query: {first_line(exc)}") from exc
         finally:
             timer.cancel()
         truncated = max_rows is not None and len(raw) > max_rows

@@ -13,9 +13,11 @@ from tools.database.base import (
     DEFAULT_TIMEOUT_S,
     Database,
     QueryResult,
+    first_line,
     normalize_value,
     to_naive_utc,
 )
+from tools.database.urls import redact_url
 from tools.errors import DatabaseUnavailable, SqlExecutionError
 
 _INSERT_CHUNK = 5000
@@ -39,7 +41,8 @@ class MySQLDatabase(Database):
                     cur.execute(create.sql(dialect="mysql") + " CHARACTER SET utf8mb4")
             self.conn = pymysql.connect(**base, database=database)
         except pymysql.Error as exc:
-            raise DatabaseUnavailable(f"cannot connect to MySQL/MariaDB at {url}: {exc}") from exc
+            raise DatabaseUnavailable(f"cannot connect to MySQL/MariaDB at {redact_url(url)}: "
+                                      f"{first_line(exc)}") from exc
         self.is_mariadb = "mariadb" in self.conn.get_server_info().lower()
         with self.conn.cursor() as cur:
             cur.execute("SET SESSION time_zone = '+00:00'")
@@ -68,9 +71,9 @@ class MySQLDatabase(Database):
         except pymysql.err.OperationalError as exc:
             if exc.args and exc.args[0] in _TIMEOUT_ERRORS:
                 raise SqlExecutionError(f"query exceeded the {timeout_s:g} s timeout") from exc
-            raise SqlExecutionError(f"database refused the query: {exc.args[-1]}") from exc
+            raise SqlExecutionError(f"database refused the query: {first_line(exc)}") from exc
         except pymysql.Error as exc:
-            raise SqlExecutionError(f"database refused the query: {exc.args[-1]}") from exc
+            raise SqlExecutionError(f"database refused the query: {first_line(exc)}") from exc
         truncated = max_rows is not None and len(raw) > max_rows
         rows = [tuple(normalize_value(v) for v in r) for r in raw[:max_rows]]
         return QueryResult(columns, rows, truncated, sql)

@@ -12,9 +12,11 @@ from tools.database.base import (
     DEFAULT_TIMEOUT_S,
     Database,
     QueryResult,
+    first_line,
     normalize_value,
     to_naive_utc,
 )
+from tools.database.urls import redact_url
 from tools.errors import DatabaseUnavailable, SqlExecutionError
 
 
@@ -29,7 +31,7 @@ def ensure_postgres_database(conninfo: dict[str, Any]) -> None:
                 conn.execute(pgsql.SQL("CREATE DATABASE {}").format(
                     pgsql.Identifier(conninfo["dbname"])))
     except psycopg.Error as exc:
-        raise DatabaseUnavailable(f"cannot reach PostgreSQL: {exc}".strip()) from exc
+        raise DatabaseUnavailable(f"cannot reach PostgreSQL: {first_line(exc)}") from exc
 
 
 class PostgresDatabase(Database):
@@ -43,8 +45,8 @@ class PostgresDatabase(Database):
         try:
             self.conn = psycopg.connect(**conninfo, connect_timeout=5, autocommit=writable)
         except psycopg.Error as exc:
-            raise DatabaseUnavailable(f"cannot connect to PostgreSQL at {url}: "
-                                      f"{str(exc).strip()}") from exc
+            raise DatabaseUnavailable(f"cannot connect to PostgreSQL at {redact_url(url)}: "
+                                      f"{first_line(exc)}") from exc
         if not writable:
             self.conn.read_only = True
 
@@ -63,7 +65,7 @@ class PostgresDatabase(Database):
         except psycopg.errors.QueryCanceled as exc:
             raise SqlExecutionError(f"query exceeded the {timeout_s:g} s timeout") from exc
         except psycopg.Error as exc:
-            raise SqlExecutionError(f"database refused the query: {str(exc).strip()}") from exc
+            raise SqlExecutionError(f"database refused the query: {first_line(exc)}") from exc
         truncated = max_rows is not None and len(raw) > max_rows
         rows = [tuple(normalize_value(v) for v in r) for r in raw[:max_rows]]
         return QueryResult(columns, rows, truncated, sql)

@@ -13,6 +13,7 @@ from tools.database.base import (
     DEFAULT_TIMEOUT_S,
     Database,
     QueryResult,
+    first_line,
     normalize_value,
     to_naive_utc,
 )
@@ -47,7 +48,8 @@ class SQLiteDatabase(Database):
                                             check_same_thread=False)
                 self.conn.execute("PRAGMA query_only = ON")
         except sqlite3.Error as exc:
-            raise DatabaseUnavailable(f"cannot open SQLite database {path}: {exc}") from exc
+            raise DatabaseUnavailable(f"cannot open SQLite database {path}: "
+                                      f"{first_line(exc)}") from exc
         self.conn.isolation_level = None
 
     def query(self, sql: str, *, timeout_s: float = DEFAULT_TIMEOUT_S,
@@ -62,9 +64,9 @@ class SQLiteDatabase(Database):
         except sqlite3.OperationalError as exc:
             if "interrupted" in str(exc):
                 raise SqlExecutionError(f"query exceeded the {timeout_s:g} s timeout") from exc
-            raise SqlExecutionError(f"database refused the query: {exc}") from exc
+            raise SqlExecutionError(f"database refused the query: {first_line(exc)}") from exc
         except sqlite3.Error as exc:
-            raise SqlExecutionError(f"database refused the query: {exc}") from exc
+            raise SqlExecutionError(f"database refused the query: {first_line(exc)}") from exc
         finally:
             self.conn.set_progress_handler(None, 0)
         truncated = max_rows is not None and len(raw) > max_rows
