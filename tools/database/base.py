@@ -43,7 +43,7 @@ def normalize_value(value: Any) -> Any:
 
 def first_line(error: BaseException) -> str:
     """A driver's error message cut to its first line, for one-sentence refusals."""
-    args = getattr(error, "args", ())
+    args: tuple[object, ...] = tuple(getattr(error, "args", ()))
     if len(args) > 1 and isinstance(args[-1], str):  # PyMySQL: (errno, message)
         text = args[-1].strip()
     else:
