@@ -116,7 +116,8 @@ def create_table_sql(table: Table, dialect: str) -> str:
     defs: list[exp.Expression] = []
     for col in table.columns:
         type_sql = types[col.type]
-        if dialect == "mysql" and col.type == "TEXT" and col.name in _LONG_TEXT:
+        if (dialect == "mysql" and col.type == "TEXT" and col.name in _LONG_TEXT
+                and col.name not in table.primary_key):
             type_sql = "TEXT"
         constraints = [] if col.nullable else [
             exp.ColumnConstraint(kind=exp.NotNullColumnConstraint())]

@@ -57,6 +57,8 @@ class DuckDBDatabase(Database):
         timer.start()
         try:
             cur = self.conn.execute(sql)
+            if cur is None:  # a statement made only of comments
+                raise SqlExecutionError("the query is empty")
             columns = [d[0] for d in cur.description or []]
             raw = cur.fetchall() if max_rows is None else cur.fetchmany(max_rows + 1)
         except duckdb.InterruptException as exc:
