@@ -48,9 +48,8 @@ def serve(
 @app.command("demo")
 def demo(db: DbOption = None) -> None:
     """A guided tour in the terminal: the plant, its catalog, and guarded queries."""
-    from tools.run_sql import RunSqlArgs, run_sql
-
     from tools.errors import AndonError
+    from tools.run_sql import RunSqlArgs, run_sql
 
     with refusals(False):
         settings = settings_for(db)
