@@ -31,9 +31,12 @@ def progress_bar(description: str) -> Iterator[Callable[[str, int, int], None]]:
         tasks: dict[str, TaskID] = {}
 
         def update(stage: str, done: int, total: int) -> None:
-            if stage not in tasks:
-                tasks[stage] = bar.add_task(f"{description}: {stage}", total=total)
-            bar.update(tasks[stage], completed=done, total=total)
+            # One bar per phase ("writing: batches" and "writing: defects" share one).
+            phase = stage.split(":", 1)[0]
+            label = f"{description}: {stage}"
+            if phase not in tasks:
+                tasks[phase] = bar.add_task(label, total=total)
+            bar.update(tasks[phase], completed=done, total=total, description=label)
 
         yield update
 

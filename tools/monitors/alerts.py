@@ -1,0 +1,50 @@
+"""What a monitor produces: one alert per episode (shared/spec/cli-contract.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from tools.monitors.spec import MonitorSpec
+
+
+class Alert(BaseModel):
+    """The first unit of an episode: its group, the unit (batch, lot or week) and the value."""
+
+    model_config = ConfigDict(frozen=True)
+
+    group: dict[str, str] = Field(description="part_id (+ characteristic / parameter / "
+                                  "defect_code) or supplier_id (+ characteristic)")
+    unit_id: str
+    at: dt.datetime
+    value: float | None
+
+    @field_validator("at")
+    @classmethod
+    def _utc(cls, value: dt.datetime) -> dt.datetime:
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
+
+    def key(self) -> tuple[tuple[tuple[str, str], ...], str]:
+        """Identity of an alert for comparing alert sets (group and unit)."""
+        return tuple(sorted(self.group.items())), self.unit_id
+
+
+class Reading(BaseModel):
+    """A request read into a monitor: the spec and the plain-language echo."""
+
+    request: str
+    understood: str = Field(description="the reading taken, in the request's language")
+    spec: MonitorSpec
+
+
+class BacktestResult(BaseModel):
+    """``andon monitor backtest --json``."""
+
+    request: str
+    understood: str
+    spec: MonitorSpec
+    sql: str
+    alerts: list[Alert]
