@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from tools.errors import InvalidInput
 
-SPEC_VERSION = 1
+SPEC_VERSION: Literal[1] = 1
 
 Comparator = Literal[">", ">=", "<", "<=", "==", "!="]
 Language = Literal["en", "zh"]
