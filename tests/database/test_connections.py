@@ -94,3 +94,13 @@ def test_mariadb_statement_timeout(mysql_url: str) -> None:
     connect(mysql_url, writable=True).close()
     with connect(mysql_url) as db, pytest.raises(SqlExecutionError, match="timeout"):
         db.query("SELECT SLEEP(3) FROM (SELECT 1 AS x) t", timeout_s=0.3)
+
+
+def test_two_read_only_duckdb_connections_in_one_process(tmp_path: Path) -> None:
+    url = f"duckdb:///{tmp_path / 'p.duckdb'}"
+    _populate(url)
+    with connect(url) as first, connect(url) as second:
+        assert first.query("SELECT COUNT(*) FROM material_lots").rows == [(2,)]
+        assert second.query("SELECT COUNT(*) FROM material_lots").rows == [(2,)]
+        with pytest.raises(SqlExecutionError):
+            second.query("SET enable_external_access = true")

@@ -42,14 +42,13 @@ class DuckDBDatabase(Database):
         }
         if not writable and not in_memory:
             config["enable_external_access"] = False
+            config["lock_configuration"] = True  # no SET can turn external access back on
         try:
             self.conn = duckdb.connect(":memory:" if in_memory else path,
                                        read_only=not writable and not in_memory, config=config)
         except duckdb.Error as exc:
             raise DatabaseUnavailable(f"cannot open DuckDB database {path}: "
                                       f"{first_line(exc)}") from exc
-        if not writable and not in_memory:
-            self.conn.execute("SET lock_configuration = true")
 
     def query(self, sql: str, *, timeout_s: float = DEFAULT_TIMEOUT_S,
               max_rows: int | None = None) -> QueryResult:
