@@ -145,8 +145,10 @@ def _actions(actions: tuple[Action, ...], words: dict[str, Any], language: str) 
                 said.append(phrases["notify_role"].format(role=words["roles_and"].join(roles)))
                 roles = []
         elif action.kind == "create_task":
-            said.append(phrases["create_task_titled"].format(title=action.title)
-                        if action.title else phrases["create_task"])
+            task = (phrases["create_task_titled"].format(title=action.title)
+                    if action.title else phrases["create_task"])
+            said.append(phrases["task_for"].format(task=task, role=_role(
+                action.role, words, language)) if action.role else task)
         elif action.kind == "attach_evidence" and action.evidence is not None:
             evidence = action.evidence
             said.append(phrases["attach"].format(n=evidence.last,
@@ -196,4 +198,10 @@ def _forms(concept: str, kind: str) -> tuple[tuple[str, str], ...]:
              "inspection_characteristic": "characteristic"}.get(kind)
     if other and not forms:
         forms = Lexicon.load().forms(concept, other)
+    if not forms:  # a plant's own name that is a generic form of a lexicon concept
+        written = [t for t in Lexicon.load().lookup(concept) if t.kind in (kind, other)]
+        if written:  # 'thickness': said as written, in Chinese by the concept's last
+            zh = [t.text for t in Lexicon.load().forms(written[0].concept, written[0].kind)
+                  if t.language == "zh"]  # (most generic) form, 厚度
+            return ((concept.replace("_", " "), "en"), *((zh[-1], "zh") for _ in zh[:1]))
     return tuple((t.text, t.language) for t in forms)

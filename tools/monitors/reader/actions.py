@@ -25,6 +25,7 @@ _RECORD_OF = {"maintenance_events": "machine", "measurements": "batch",
               "process_parameters": "batch", "defects": "batch",
               "incoming_inspections": "material_lot", "engineering_changes": "part"}
 _AMBIGUOUS_ROLES = frozenset({"maintenance"})
+_ADDRESSED = re.compile(r"\s*(?:to\s+|at\s+|给\s*|到\s*)?", re.IGNORECASE)
 
 
 class ActionReading(BaseModel):
@@ -98,9 +99,13 @@ def read_actions(text: str, tokens: list[Token]) -> ActionReading:
     spans: list[tuple[int, int]] = []
     for match in vocabulary.create_task.finditer(text):
         title = vocabulary.task_title.search(text, match.end(), match.end() + 80)
+        owner = _task_owner(text, match, tokens, vocabulary)
         found.append((match.start(), Action(kind="create_task",
+                                            role=owner.concepts("role")[0] if owner else None,
                                             title=title.group("title") if title else None)))
         spans.append((match.start(), title.end() if title else match.end()))
+        if owner is not None:
+            spans.append((owner.start, owner.end))
     masked = mask(text, spans)
     verbs = vocabulary.notify_verbs.finditer(masked)
     has_verb = bool(verbs)
@@ -130,6 +135,22 @@ def read_actions(text: str, tokens: list[Token]) -> ActionReading:
     return ActionReading(actions=_unique(a for _, a in found), spans=tuple(spans))
 
 
+def _task_owner(text: str, match: re.Match[str], tokens: list[Token],
+                vocabulary: Vocabulary) -> Token | None:
+    """The role a task is opened for, written right after ("a task for the SQE") or right
+    before it ("给工艺工程师建任务")."""
+    for token in tokens:
+        if not token.has("role"):
+            continue
+        if token.start >= match.end() and vocabulary.task_for_after.search(
+                text[match.end():token.start]):
+            return token
+        if token.end <= match.start() and text[token.end:match.start()].strip() == "" \
+                and vocabulary.task_for_before.search(text[max(0, token.start - 3):token.start]):
+            return token
+    return None
+
+
 def _media(text: str, tokens: list[Token],
            vocabulary: Vocabulary) -> list[tuple[str, int, tuple[int, int]]]:
     out: list[tuple[str, int, tuple[int, int]]] = []
@@ -138,6 +159,9 @@ def _media(text: str, tokens: list[Token],
             if any(t.overlaps(*match.span()) for t in tokens
                    if not t.has("action") and (t.terms or t.kind != "term")):
                 continue  # part of a name, a channel or an address, not a medium
+            if any(t.kind == "email" and _ADDRESSED.fullmatch(text[match.end():t.start])
+                   for t in tokens if t.start >= match.end()):
+                continue  # "email qa@x.com": the address is the channel, said already
             out.append((name, match.start(), match.span()))
     names = list(dict.fromkeys(name for name, _, _ in out))
     return [next(m for m in out if m[0] == name) for name in names]

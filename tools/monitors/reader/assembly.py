@@ -14,7 +14,7 @@ import re
 
 from pydantic import ValidationError
 
-from tools.catalog import Catalog, Lexicon
+from tools.catalog import Catalog, Lexicon, Term
 from tools.catalog.terms import language_of
 from tools.errors import AmbiguousRequest, AndonError, InvalidInput, NotAMonitorRequest
 from tools.monitors.alerts import Reading
@@ -34,6 +34,7 @@ from tools.monitors.reader.numbers import normalize_request
 from tools.monitors.reader.scope import fit_scope, read_scope
 from tools.monitors.reader.signals import Cues, name_options, read_signals
 from tools.monitors.reader.tokens import ENTITY_KINDS, Token, scan
+from tools.monitors.reader.typos_zh import correct_chinese
 from tools.monitors.reader.vocabulary import load_vocabulary
 from tools.monitors.reader.windows import WindowReading, mask, read_window
 from tools.monitors.spec import Language, MonitorSpec, Window
@@ -61,7 +62,7 @@ def read_monitor(text: str, catalog: Catalog, *, lexicon: Lexicon | None = None)
         raise InvalidInput(f"the request is {len(text)} characters long; keep it under "
                            f"{_MAX_LENGTH}")
     index = catalog_index(catalog, lexicon)
-    working = correct_spelling(normalize_request(text), index)
+    working = correct_chinese(correct_spelling(normalize_request(text), index), index)
     refuse_questions(working)
     tokens = scan(working, index)
     language = _language(working, tokens)
@@ -96,9 +97,10 @@ def _read(text: str, tokens: list[Token], index: CatalogIndex, catalog: Catalog,
     parts = scoped_parts(scope.scope(), catalog) if scope.names_parts else None
     comparisons = find_comparisons(working, free)
     if not comparisons:
-        comparisons = _implied(working, free, context, index)
+        comparisons, implied = _implied(working, free, context, index)
+        free = sorted([*free, *implied], key=lambda t: t.start)
     conditions = read_conditions(working, free, comparisons, context, index, catalog, parts)
-    _refuse_stray_numbers(free, comparisons)
+    _refuse_stray_numbers(working, free, comparisons)
     unit = conditions.conditions[0].signal.evaluation_unit
     spec_window = _fit_window(window, conditions.conditions[0].signal.measure, context)
     try:
@@ -127,26 +129,48 @@ def _relative_baseline(text: str) -> list[tuple[int, int]]:
 
 
 def _implied(text: str, tokens: list[Token], context: RequestContext,
-             index: CatalogIndex) -> list[Comparison]:
+             index: CatalogIndex) -> tuple[list[Comparison], list[Token]]:
     """No comparator written: "any weight sample out of spec" still reads as the share of
-    samples out of specification above 0; anything else is refused with what is missing."""
+    samples out of specification above 0, "any cracks" / "出现裂纹" and "receives
+    complaints" as a count above 0, "a failed visual inspection" / "外观检验不合格" as a pass
+    rate below 100 %; anything else is refused with what is missing. Returns the
+    comparison and any statistic the words imply (as tokens to read with the others)."""
     cues = load_vocabulary().cues
     names = [t for t in tokens if name_options(t, index)]
-    if cues["out_of_spec"].search(text) and any(
-            measure == "characteristic" for t in names for measure, _ in name_options(t, index)):
-        zero = Token(start=len(text), end=len(text), text="0", kind="number", value=0.0)
-        return [Comparison(comparator=">", start=len(text), end=len(text), threshold=zero)]
+    options = {measure for t in names for measure, _ in name_options(t, index)}
     numbers = [t for t in tokens if t.kind == "number"]
+    end = len(text)
+    if cues["out_of_spec"].search(text) and "characteristic" in options:
+        return [_zero_above(end)], []
+    failed = cues["failed"].search(text)
+    if failed and not numbers and ("incoming" in options or (not names and context.incoming)):
+        one = Token(start=end, end=end, text="1", kind="number", value=1.0)
+        rate = Token(start=failed.start(), end=failed.start(), text=failed.group(0),
+                     terms=(Term(text=failed.group(0), concept="pass_rate", kind="statistic",
+                                 language=language_of(failed.group(0))),))
+        return [Comparison(comparator="<", start=end, end=end, threshold=one)], [rate]
+    counted = "defect_code" in options or (not names and context.complaint)
+    if counted and not numbers and cues["exists"].search(text):
+        return [_zero_above(end)], []
     named = names[0].text if names else _unnamed_signal(tokens, context, index)
     refuse_without_condition(text, named, numbers[0] if numbers else None)
-    return []  # pragma: no cover - refuse_without_condition always raises
+    return [], []  # pragma: no cover - refuse_without_condition always raises
 
 
-def _refuse_stray_numbers(tokens: list[Token], comparisons: list[Comparison]) -> None:
+def _zero_above(at: int) -> Comparison:
+    zero = Token(start=at, end=at, text="0", kind="number", value=0.0)
+    return Comparison(comparator=">", start=at, end=at, threshold=zero)
+
+
+def _refuse_stray_numbers(text: str, tokens: list[Token],
+                          comparisons: list[Comparison]) -> None:
     """A number that is neither a threshold nor part of a window, evidence or name ("持续3批"
-    where the window was not understood) is refused rather than silently dropped."""
+    where the window was not understood) is refused rather than silently dropped; "one
+    sample", "有1个样本" say which statistic, not a number to compare."""
     used = {c.threshold.start for c in comparisons if c.threshold is not None}
-    stray = [t for t in tokens if t.kind == "number" and t.start not in used]
+    extreme = [m.span() for m in load_vocabulary().cues["extreme"].finditer(text)]
+    stray = [t for t in tokens if t.kind == "number" and t.start not in used
+             and not (t.value == 1 and t.inside(extreme))]
     if stray:
         said = stray[0].text
         raise AmbiguousRequest(

@@ -24,6 +24,9 @@ _NEGATION_BEFORE = re.compile(
     r"dips|is|are)\s+)?$", re.IGNORECASE)
 
 
+_ECHO_GAP = re.compile(r"\s*[个件条次批只份项起台]?\s*")
+
+
 class Comparison(BaseModel):
     """A comparator, where it was written, and its threshold (a number token) if any."""
 
@@ -61,6 +64,7 @@ def find_comparisons(text: str, tokens: list[Token]) -> list[Comparison]:
                     and not any(s <= match.start() < e for s, e in taken):
                 found.append((_comparator(comparator), match.start(), match.end(), True))
     found.sort(key=lambda f: f[1])
+    found = _without_echoes(text, found, numbers)
     comparisons: list[Comparison] = []
     used: set[int] = {n.start for r in ranges if r.threshold for n in [r.threshold]}
     for index, (comparator, start, end, postfix) in enumerate(found):
@@ -73,6 +77,21 @@ def find_comparisons(text: str, tokens: list[Token]) -> list[Comparison]:
         comparisons.append(Comparison(comparator=comparator, start=start, end=end,
                                       threshold=threshold))
     return sorted([*comparisons, *ranges], key=lambda c: c.start)
+
+
+def _without_echoes(text: str, found: list[tuple[Comparator, int, int, bool]],
+                    numbers: list[Token]) -> list[tuple[Comparator, int, int, bool]]:
+    """"达到2条及以上", "at least 3 or more": a comparator before a number and one after it
+    say the same thing once; the one written first is kept."""
+    kept: list[tuple[Comparator, int, int, bool]] = []
+    for entry in found:
+        if entry[3] and kept and not kept[-1][3]:
+            between = [n for n in numbers if kept[-1][2] <= n.start and n.end <= entry[1]]
+            if len(between) == 1 and not text[kept[-1][2]:between[0].start].strip() \
+                    and _ECHO_GAP.fullmatch(text[between[0].end:entry[1]]):
+                continue
+        kept.append(entry)
+    return kept
 
 
 def _comparator(text: str) -> Comparator:

@@ -19,7 +19,11 @@ from tools.monitors.grounding import nearest_names
 from tools.monitors.reader.comparators import Comparison
 from tools.monitors.reader.context import RequestContext
 from tools.monitors.reader.index import CatalogIndex
-from tools.monitors.reader.intent import leftover_text, refuse_unknown_subject
+from tools.monitors.reader.intent import (
+    leftover_text,
+    refuse_unknown_owner,
+    refuse_unknown_subject,
+)
 from tools.monitors.reader.quantities import read_threshold
 from tools.monitors.reader.signals import (
     NAME_KINDS,
@@ -32,6 +36,7 @@ from tools.monitors.reader.signals import (
 )
 from tools.monitors.reader.tokens import Token
 from tools.monitors.reader.vocabulary import load_vocabulary
+from tools.monitors.reader.windows import mask
 from tools.monitors.spec import Condition, Signal
 
 _SEPARATORS = frozenset(",;，；")
@@ -70,6 +75,7 @@ def read_conditions(text: str, tokens: list[Token], comparisons: list[Comparison
                 _refuse_unread(text, tokens, stretch, comparison, index, catalog)
             if len(signals) > 1:
                 joins.append(_join_between(region) or "and")
+            _refuse_unknown_owner(text, region, comparison, index, catalog)
             for signal in signals:
                 conditions.append(_condition(signal, comparison, catalog, parts))
             previous = signals[-1]
@@ -139,6 +145,17 @@ def _join_between(region: list[Token]) -> str | None:
         return None
     logic = [t for t in region if names[0].end <= t.start < names[-1].start and t.has("logic")]
     return logic[0].concepts("logic")[0] if logic else None
+
+
+def _refuse_unknown_owner(text: str, region: list[Token], comparison: Comparison,
+                         index: CatalogIndex, catalog: Catalog) -> None:
+    """"defect rate of the valve body above 2%": see ``refuse_unknown_owner``."""
+    measures = [t for t in region if t.end <= comparison.start
+                and (is_name(t) or t.has("statistic"))]
+    if measures:
+        start, end = measures[-1].end, comparison.start
+        refuse_unknown_owner(mask(text, [(t.start, t.end) for t in region])[start:end],
+                             index, catalog)
 
 
 def _refuse_unread(text: str, tokens: list[Token], stretch: _Stretch,

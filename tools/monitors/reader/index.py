@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict
 
 from tools.catalog import Catalog, Lexicon, Term
 from tools.catalog.terms import normalize_text
+from tools.monitors.reader.index_forms import generic_heads, with_aliases, zh_names
 from tools.monitors.reader.vocabulary import load_vocabulary
 
 _CACHE_SIZE = 8
@@ -77,6 +78,9 @@ class CatalogIndex(BaseModel):
     spelling: dict[str, frozenset[str]]
     generic_words: frozenset[str]
     names_by_measure: dict[str, dict[str, str]]
+    zh_names: dict[int, dict[str, str]] = {}
+    name_words: frozenset[str] = frozenset()
+    generic_heads: dict[str, dict[str, tuple[str, ...]]] = {}
 
     def parts_with_characteristic(self, name: str) -> tuple[str, ...]:
         return tuple(sorted(self.characteristic_units.get(name, {})))
@@ -133,6 +137,13 @@ def _build(catalog: Catalog, base: Lexicon) -> CatalogIndex:
     for material in catalog.materials:
         names.append(NamedThing(kind="material", key=material.name,
                                 words=words_of(material.name)))
+    by_measure = {
+        "characteristic": _by_norm(units),
+        "parameter": _by_norm(p.name for p in catalog.parameters),
+        "incoming": _by_norm(i.name for i in catalog.inspection_characteristics),
+        "defect_code": _by_norm(d.code for d in catalog.defect_codes),
+    }
+    aliased = with_aliases(lexicon, by_measure)
     return CatalogIndex(
         lexicon=lexicon,
         characteristic_units={k: dict(v) for k, v in units.items()},
@@ -151,13 +162,11 @@ def _build(catalog: Catalog, base: Lexicon) -> CatalogIndex:
         id_shapes={k: frozenset(v) for k, v in shapes.items()},
         names=tuple(names),
         spelling=_spelling(lexicon, names),
+        name_words=_name_words(lexicon, names),
         generic_words=_generic_words(base),
-        names_by_measure={
-            "characteristic": _by_norm(units),
-            "parameter": _by_norm(p.name for p in catalog.parameters),
-            "incoming": _by_norm(i.name for i in catalog.inspection_characteristics),
-            "defect_code": _by_norm(d.code for d in catalog.defect_codes),
-        },
+        names_by_measure=aliased,
+        zh_names=zh_names(lexicon, by_measure),
+        generic_heads=generic_heads(lexicon, aliased),
     )
 
 
@@ -213,6 +222,22 @@ def _spelling(lexicon: Lexicon, names: list[NamedThing]) -> dict[str, frozenset[
     for word in words:
         by_letter[word[:1]].add(word)
     return {k: frozenset(v) for k, v in by_letter.items()}
+
+
+_NAME_KINDS = frozenset({"characteristic", "parameter", "inspection_characteristic", "defect",
+                         "statistic", "family", "process", "unit"})
+
+
+def _name_words(lexicon: Lexicon, names: list[NamedThing]) -> frozenset[str]:
+    """Words that name something on their own: one-word measure, statistic, family and
+    process forms, and the words of the plant's names. Short typos are corrected only into
+    these ("torqe" -> torque), never into everyday words ("valve" stays valve, not value)."""
+    words = {w for thing in names for w in thing.words if w.isalpha()}
+    for term in lexicon.terms:
+        text = normalize_text(term.text)
+        if term.kind in _NAME_KINDS and text.isascii() and text.isalpha():
+            words.add(text)
+    return frozenset(words)
 
 
 def _generic_words(base: Lexicon) -> frozenset[str]:

@@ -24,6 +24,9 @@ _EXAMPLE = "e.g. 'alert when weight stdev > 0.15 g over 5 batches'"
 _ASCII_WORD = re.compile(r"[A-Za-z][A-Za-z']+")
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 _MEASURE_KINDS = ("characteristic", "parameter", "inspection_characteristic", "defect")
+_OWNER = re.compile(r" ?(?:of|for|on|in) (?:the |our |all |any |each |every )?"
+                    r"(?P<words>[A-Za-z][A-Za-z-]*(?: [A-Za-z][A-Za-z-]*){0,2}) ?$",
+                    re.IGNORECASE)
 _UNNAMED_STATISTICS = frozenset({"defect_rate", "yield", "qty_defective", "pass_rate"})
 
 
@@ -70,6 +73,25 @@ def refuse_unknown_subject(leftover: str, index: CatalogIndex, catalog: Catalog)
             else f"; its characteristics are {', '.join(known[:10]) or 'none'}")
     raise UnknownCharacteristic(f"this plant has no characteristic, parameter or inspection "
                                 f"called {subject!r}{hint}", suggestions=suggestions)
+
+
+def refuse_unknown_owner(leftover: str, index: CatalogIndex, catalog: Catalog) -> None:
+    """"the defect rate of the valve body above 2%": words the plant does not know, right
+    after a measure and "of / for / on" and before the comparison, name a part it does not
+    have (``leftover`` is the text between the measure and the comparator, tokens blanked)."""
+    owner = _OWNER.match(leftover)
+    if owner is None:
+        return
+    words = [w for w in owner.group("words").split()
+             if len(w) >= 3 and not index.known_word(w.casefold())]
+    if not words:
+        return
+    said = owner.group("words").strip()
+    suggestions = nearest_names(catalog, "part", said)
+    hint = (f" — did you mean {' or '.join(suggestions)}?" if suggestions
+            else f"; its parts include {', '.join(p.part_id for p in catalog.parts[:6])}")
+    raise UnknownPart(f"this plant has no part called {said!r}{hint}", kind="part",
+                      suggestions=suggestions or [p.part_id for p in catalog.parts][:6])
 
 
 def refuse_unknown_chinese_names(text: str, tokens: list[Token], catalog: Catalog) -> None:

@@ -2,7 +2,9 @@
 
 - ``correct_spelling``: a word the reader does not know, one edit away (two for long
   words) from exactly one word it knows, is taken as that word ("wieght" -> "weight",
-  "housng" -> "housing"). Short words, ids and numbers are left alone.
+  "housng" -> "housing"); a five-letter word only into a word that names something
+  ("torqe" -> "torque", but "valve" is not "value"). Short words, ids and numbers are left
+  alone.
 - ``find_ids``: id-like tokens ("P100", "p-100", "S-6"?) matched to catalog ids without
   case or separators, and id-shaped tokens that match nothing (for a precise refusal).
 - ``find_names``: a multi-word name written in part ("sensor housing" for "Sensor housing,
@@ -28,6 +30,7 @@ _ASCII_WORD = re.compile(r"(?<![\w#@.\-])[A-Za-z]+(?:'[a-z]+)?(?![\w@\-])", re.A
 _ID = re.compile(r"(?<![\w#@.])[A-Za-z][A-Za-z0-9]*(?:[-_/.][A-Za-z0-9]+)*(?![\w@])", re.ASCII)
 _NAME_WORD = re.compile(r"[A-Za-z0-9]+")
 _MIN_TYPO_LENGTH = 5
+_SHORT_WORD = 5  # typos this short are corrected only into naming words (index.name_words)
 _ID_FORM = re.compile(r"[A-Za-z]{1,4}-\d{2,}[A-Za-z]?", re.ASCII)
 _KIND_WORDS = {"line": ("line", "产线", "线体"), "machine": ("machine", "press", "机台", "设备"),
                "tool": ("tool", "mold", "mould", "die", "fixture", "模具", "工装"),
@@ -85,7 +88,11 @@ def _closest(word: str, index: CatalogIndex) -> str | None:
     for candidate in index.spelling.get(word[:1], frozenset()):
         if abs(len(candidate) - len(word)) > limit or len(candidate) < 4:
             continue
+        if len(word) <= _SHORT_WORD and candidate not in index.name_words:
+            continue
         distance = edit_distance(word, candidate, limit)
+        if distance > limit:
+            continue
         if distance < best_distance:
             best, best_distance = [candidate], distance
         elif distance == best_distance:
@@ -172,11 +179,34 @@ def find_names(text: str, index: CatalogIndex) -> list[NameHit]:
             continue
         kinds = [t.kind for t in best]
         kind = max(set(kinds), key=kinds.count)
-        start, end = words[position][1], words[position + best_length - 1][2]
-        keys = tuple(dict.fromkeys(t.key for t in best if t.kind == kind))
+        best = [t for t in best if t.kind == kind]
+        first, last = position, position + best_length - 1
+        if len(best) > 1:
+            best, first, last = _narrowed(words, hits, best, first, last, index)
+        start, end = words[first][1], words[last][2]
+        keys = tuple(dict.fromkeys(t.key for t in best))
         hits.append(NameHit(start=start, end=end, text=text[start:end], kind=kind, keys=keys))
-        position += best_length
+        position = last + 1
     return hits
+
+
+def _narrowed(words: list[tuple[str, int, int]], hits: list[NameHit], best: list[NamedThing],
+              first: int, last: int,
+              index: CatalogIndex) -> tuple[list[NamedThing], int, int]:
+    """A partial name shared by several entities, with a word right before or after it
+    that only some of their names hold ("the small sensor housing" for "Sensor housing,
+    small"): those entities, and the stretch grown to take the word in."""
+    taken = hits[-1].end if hits else -1  # hits are in order; keep clear of the last one
+    for neighbour in (first - 1, last + 1):
+        if not 0 <= neighbour < len(words) or words[neighbour][1] < taken:
+            continue
+        word = words[neighbour][0]
+        if word.isdigit() or len(word) < 3:
+            continue
+        holding = [t for t in best if word in {singular(w) for w in t.words}]
+        if holding and len(holding) < len(best):
+            return holding, min(first, neighbour), max(last, neighbour)
+    return best, first, last
 
 
 def _prefix_length(words: list[tuple[str, int, int]], position: int,

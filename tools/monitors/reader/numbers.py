@@ -18,6 +18,11 @@ _PUNCTUATION = str.maketrans({"。": ". ", "、": ", ", "\u2019": "'", "\u2018":
                               "\u2212": "-", "\u2012": "-"})
 _WORD = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+# "... -> email x@y", "... → notify QE", "=> notify" (not "=> 5", which is >=): an arrow
+# leads on to what to do, not a comparison
+_ARROW = re.compile(r"\s*(?:-+>|=+>(?=\s*[^\s\d.+-])|→|⟶|⇒)\s*")
+# "C 班" is the C shift as much as "C班"
+_SHIFT_LETTER = re.compile(r"(?<![A-Za-z0-9])([A-Za-z0-9])\s+(?=班(?!组|长))")
 
 
 def normalize_request(text: str) -> str:
@@ -28,6 +33,8 @@ def normalize_request(text: str) -> str:
     folded = _chinese_numbers(folded, words)
     folded = _english_numbers(folded, words)
     folded = _THOUSANDS.sub("", folded)
+    folded = _ARROW.sub("; ", folded)
+    folded = _SHIFT_LETTER.sub(r"\1", folded)
     return " ".join(folded.split())
 
 

@@ -59,6 +59,11 @@ def name_options(token: Token, index: CatalogIndex) -> set[tuple[str, str]]:
             name = index.catalog_name(measure, term.concept)
             if name is not None:
                 options.add((measure, name))
+    written = normalize_text(token.text)
+    measures = {m for m, _ in options} or {m for t in token.terms
+                                           for m in _MEASURES_OF_KIND.get(t.kind, ())}
+    for measure in measures:  # a generic head ("转速", "thickness") of longer names
+        options |= {(measure, n) for n in index.generic_heads[measure].get(written, ())}
     if not options and " " in normalize_text(token.text):
         head = normalize_text(token.text).split(" ")[-1]
         for term in index.lexicon.lookup(head):
@@ -111,10 +116,13 @@ def restate(previous: SignalReading, region: list[Token], cues: Cues,
 def _settle(token: Token, options: set[tuple[str, str]], stats: list[str],
             context: RequestContext, scoped_parts: frozenset[str] | None,
             index: CatalogIndex) -> tuple[str, str]:
-    if scoped_parts:
-        on_scope = {(m, n) for m, n in options if m != "characteristic"
-                    or set(index.characteristic_units.get(n, {})) & scoped_parts}
-        options = on_scope or options
+    if scoped_parts:  # names of one measure narrowed to the scoped parts' (the measure
+        narrowed: set[tuple[str, str]] = set()  # itself is for the context to settle)
+        for measure in {m for m, _ in options}:
+            same = {(m, n) for m, n in options if m == measure}
+            narrowed |= {(m, n) for m, n in same if _on_parts(m, n, scoped_parts, index)} \
+                or same
+        options = narrowed
     measures = {m for m, _ in options}
     if len(measures) > 1:
         measures = {_pick_measure(measures, stats, context)}
@@ -129,6 +137,14 @@ def _settle(token: Token, options: set[tuple[str, str]], stats: list[str],
             f"'{token.text}' can mean the {_MEASURE_WORDS[measure]}s "
             f"{' or '.join(names)}; name the one to watch", readings=names)
     return measure, names[0]
+
+
+def _on_parts(measure: str, name: str, parts: frozenset[str], index: CatalogIndex) -> bool:
+    if measure == "characteristic":
+        return bool(set(index.characteristic_units.get(name, {})) & parts)
+    if measure == "parameter":
+        return bool(set(index.parameter_parts.get(name, ())) & parts)
+    return True
 
 
 def _pick_measure(measures: set[str], stats: list[str], context: RequestContext) -> str:

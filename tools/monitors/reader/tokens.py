@@ -24,13 +24,14 @@ from tools.units import CANONICAL_UNITS, normalize_unit
 TokenKind = Literal["term", "number", "unknown_id", "channel", "email"]
 ENTITY_KINDS = frozenset({"part", "line", "machine", "tool", "supplier", "material", "plant"})
 _NUMBER = re.compile(r"(?<![\w./])(?<![A-Za-z_]-)([+-]?(?:\d+(?:\.\d+)?|\.\d+))", re.ASCII)
-_UNIT_TEXT = re.compile(r"\s?(°\s?[CF]|℃|℉|‰|度|[A-Za-zµμ%][A-Za-z0-9µμ/·.*%]*)")
+_UNIT_TEXT = re.compile(r"\s?(°\s?[CF]|℃|℉|‰|兆牛顿?|度|[A-Za-zµμ%][A-Za-z0-9µμ/·.*%]*)")
 _EXTRA_UNITS = {"c": "degC", "°c": "degC", "° c": "degC", "℃": "degC", "度": "degC",
                 "f": "degF", "°f": "degF", "° f": "degF", "℉": "degF", "deg": "degC",
                 "degrees": "degC", "percent": "%", "pct": "%", "microns": "um",
                 "micron": "um", "grams": "g", "gram": "g", "milligrams": "mg",
                 "millimeters": "mm", "millimetres": "mm", "seconds": "s", "sec": "s",
-                "secs": "s", "ml/min": "ml/min", "g/10min": "g/10min", "mm/rev": "mm/rev"}
+                "secs": "s", "ml/min": "ml/min", "g/10min": "g/10min", "mm/rev": "mm/rev",
+                "兆牛": "MN", "兆牛顿": "MN", "meganewton": "MN", "meganewtons": "MN"}
 _NOT_UNITS = frozenset({"in", "t", "d", "m", "a", "h", "min", "k"})
 
 
@@ -133,16 +134,17 @@ def _numbers(text: str, taken: list[Token], index: CatalogIndex) -> list[Token]:
 def _unit_after(text: str, end: int, unit_tokens: list[Token]) -> tuple[str | None, int]:
     """The unit written right after a number (canonical spelling) and where it ends: the
     longest known spelling ("g/10min" before "g"), else a lexicon unit ("毫克", "牛米")."""
+    gap = len(text[end:]) - len(text[end:].lstrip())
+    written = next((t for t in unit_tokens if t.start == end + gap and gap <= 1), None)
     match = _UNIT_TEXT.match(text, end)
     if match is not None:
         for candidate in _shrinking(match.group(1)):
             unit = _known_unit(candidate)
-            if unit is not None:
-                return unit, match.start(1) + len(candidate)
-    gap = len(text[end:]) - len(text[end:].lstrip())
-    for token in unit_tokens:
-        if token.start == end + gap and gap <= 1:
-            return token.concepts("unit")[0], token.end
+            stop = match.start(1) + len(candidate)
+            if unit is not None and (written is None or stop >= written.end):
+                return unit, stop
+    if written is not None:  # a lexicon unit, or a longer one ("degrees Fahrenheit")
+        return written.concepts("unit")[0], written.end
     return None, end
 
 
@@ -157,6 +159,11 @@ def _shrinking(written: str) -> list[str]:
 def _known_unit(candidate: str) -> str | None:
     if candidate in ("A", "V", "N", "W", "kW"):  # capitals only: 'a' is an article
         return candidate
+    if candidate in load_vocabulary().written_units:
+        try:
+            return normalize_unit(candidate)
+        except AndonError:
+            return None
     folded = candidate.casefold().rstrip(".")
     if folded in _NOT_UNITS:
         return None

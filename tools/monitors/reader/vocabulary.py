@@ -43,6 +43,7 @@ class Vocabulary(_Model):
 
     numbers: NumberWords
     span_hours: dict[str, float]
+    written_units: frozenset[str]
     windows: dict[str, tuple[re.Pattern[str], ...]]
     unsized_window: Bilingual
     relative_baseline: tuple[re.Pattern[str], ...]
@@ -53,6 +54,8 @@ class Vocabulary(_Model):
     outside: re.Pattern[str]
     create_task: Bilingual
     task_title: re.Pattern[str]
+    task_for_after: re.Pattern[str]
+    task_for_before: re.Pattern[str]
     notify_verbs: Bilingual
     media: dict[str, re.Pattern[str]]
     channel: re.Pattern[str]
@@ -65,6 +68,7 @@ class Vocabulary(_Model):
     common_words: frozenset[str] = Field(default_factory=frozenset)
     zh_function_chars: frozenset[str] = Field(default_factory=frozenset)
     zh_modifiers: tuple[str, ...] = ()
+    zh_not_typos: frozenset[str] = Field(default_factory=frozenset)
 
 
 def _fill(pattern: str, places: dict[str, str]) -> str:
@@ -113,6 +117,7 @@ def load_vocabulary(path: Path = VOCABULARY_PATH) -> Vocabulary:
     return Vocabulary(
         numbers=NumberWords.model_validate(data["numbers"]),
         span_hours={str(k): float(v) for k, v in units["span_hours"].items()},
+        written_units=frozenset(str(u) for u in units["written"]),
         windows=windows,
         unsized_window=_bilingual(data["windows"]["unsized"]),
         relative_baseline=tuple(_compile(p, places) for p in data["relative_baseline"]),
@@ -123,6 +128,8 @@ def load_vocabulary(path: Path = VOCABULARY_PATH) -> Vocabulary:
         outside=_compile(comparators["outside"]),
         create_task=_bilingual(actions["create_task"]),
         task_title=_compile(actions["title"]),
+        task_for_after=_compile(actions["task_for"]["after"]),
+        task_for_before=_compile(actions["task_for"]["before"]),
         notify_verbs=_bilingual(actions["notify_verbs"]),
         media={name: _compile(p) for name, p in actions["media"].items()},
         channel=re.compile(actions["channel"]),
@@ -135,4 +142,5 @@ def load_vocabulary(path: Path = VOCABULARY_PATH) -> Vocabulary:
         common_words=frozenset(str(w).casefold() for w in data["common_words"]),
         zh_function_chars=frozenset(data["zh_function_chars"]),
         zh_modifiers=tuple(sorted(data["zh_modifiers"], key=len, reverse=True)),
+        zh_not_typos=frozenset(data["zh_not_typos"]),
     )
