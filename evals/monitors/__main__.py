@@ -4,6 +4,7 @@ compiled SQL against the reference evaluator on DuckDB, PostgreSQL and MariaDB.
     python -m evals.monitors
     python -m evals.monitors --backend deterministic --dialects duckdb --out evals/reports
     python -m evals.monitors --only zh- --no-sql
+    python -m evals.monitors --split heldout --no-sql
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--db", help="DuckDB URL of the demo plant (built there if missing; "
                         "default: a file in the temp directory)")
     parser.add_argument("--backend", default="deterministic", help="reader backend")
+    parser.add_argument("--split", choices=("main", "heldout", "all"), default="main",
+                        help="dataset split: main (monitors*.yaml), heldout (heldout_*.yaml, "
+                        "never tune a reader on it) or all")
     parser.add_argument("--dialects", default=",".join(DIALECTS),
                         help="dialects of the SQL proof, comma separated")
     parser.add_argument("--pg-server", default=DEFAULT_SERVERS["postgresql"],
@@ -63,7 +67,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"unknown dialect {unknown[0]!r}; use {', '.join(DIALECTS)}", file=sys.stderr)
         return 2
     options = RunOptions(
-        backend=args.backend, dialects=["duckdb", *[d for d in dialects if d != "duckdb"]],
+        backend=args.backend, split=args.split,
+        dialects=["duckdb", *[d for d in dialects if d != "duckdb"]],
         duckdb_url=args.db, servers={"postgresql": args.pg_server, "mysql": args.mysql_server},
         seed=args.seed, months=args.months, rebuild=args.rebuild, only=args.only,
         reader=not args.no_reader, sql=not args.no_sql)

@@ -1,8 +1,10 @@
 """The monitor evaluation dataset: requests as people type them, each with the monitor it
 means (a full ``MonitorSpec``) or the refusal it deserves.
 
-Files: ``evals/datasets/monitors*.yaml``, each ``{description: ..., cases: [...]}`` with
-cases ``{id, lang, request, expected | refusal, note?}``.
+Files: ``evals/datasets/monitors*.yaml`` (the ``main`` split, the one readers are developed
+against) and ``evals/datasets/heldout_*.yaml`` (the ``heldout`` split, written separately to
+measure how a reader generalises; never tune a reader on it), each ``{description: ...,
+cases: [...]}`` with cases ``{id, lang, request, expected | refusal, note?}``.
 """
 
 from __future__ import annotations
@@ -19,6 +21,12 @@ from tools.monitors.spec import MonitorSpec, parse_spec
 
 DATASETS = Path(__file__).resolve().parents[1] / "datasets"
 DATASET_GLOB = "monitors*.yaml"
+Split = Literal["main", "heldout", "all"]
+SPLIT_GLOBS: dict[str, tuple[str, ...]] = {
+    "main": (DATASET_GLOB,),
+    "heldout": ("heldout_*.yaml",),
+    "all": (DATASET_GLOB, "heldout_*.yaml"),
+}
 RefusalCode = Literal["unknown_characteristic", "unknown_part", "not_a_monitor",
                       "ambiguous_request"]
 
@@ -66,10 +74,19 @@ def _case(raw: Any, source: str, index: int) -> Case:
         raise InvalidInput(f"{where}: {exc}") from exc
 
 
-def load_cases(paths: Iterable[Path] | None = None) -> list[Case]:
-    """Every case of the dataset files (``evals/datasets/monitors*.yaml`` by default), in
-    file order; raises ``InvalidInput`` naming the case for a bad one or a repeated id."""
-    files = sorted(DATASETS.glob(DATASET_GLOB)) if paths is None else list(paths)
+def split_files(split: Split = "main") -> list[Path]:
+    """The dataset files of a split: ``main`` (``monitors*.yaml``), ``heldout``
+    (``heldout_*.yaml``) or ``all``."""
+    if split not in SPLIT_GLOBS:
+        raise InvalidInput(f"unknown dataset split {split!r}; use main, heldout or all")
+    return [path for pattern in SPLIT_GLOBS[split] for path in sorted(DATASETS.glob(pattern))]
+
+
+def load_cases(paths: Iterable[Path] | None = None, split: Split = "main") -> list[Case]:
+    """Every case of the given files, or of the split's files (``main`` by default:
+    ``evals/datasets/monitors*.yaml``), in file order; raises ``InvalidInput`` naming the
+    case for a bad one or a repeated id."""
+    files = split_files(split) if paths is None else list(paths)
     cases: list[Case] = []
     seen: dict[str, str] = {}
     for path in files:

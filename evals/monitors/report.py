@@ -24,14 +24,16 @@ def _ms(value: float | None) -> str:
     return "–" if value is None else f"{value:.1f} ms"
 
 
-def report_paths(out: Path, backend: str) -> tuple[Path, Path]:
-    """``out`` is a directory (files named ``monitors-<backend>``) or a file stem."""
-    stem = out.with_suffix("") if out.suffix in (".md", ".json") else out / f"monitors-{backend}"
+def report_paths(out: Path, backend: str, split: str = "main") -> tuple[Path, Path]:
+    """``out`` is a directory (files named ``monitors-<backend>``, plus ``-<split>`` for a
+    split other than main) or a file stem."""
+    name = f"monitors-{backend}" + ("" if split == "main" else f"-{split}")
+    stem = out.with_suffix("") if out.suffix in (".md", ".json") else out / name
     return stem.with_suffix(".md"), stem.with_suffix(".json")
 
 
 def write_reports(report: EvalReport, out: Path) -> tuple[Path, Path]:
-    md_path, json_path = report_paths(out, report.backend)
+    md_path, json_path = report_paths(out, report.backend, report.split)
     md_path.parent.mkdir(parents=True, exist_ok=True)
     md_path.write_text(markdown(report), encoding="utf-8")
     data = report.model_dump(mode="json")
@@ -127,7 +129,8 @@ def markdown(report: EvalReport) -> str:
     ds = report.dataset
     lines = [f"# Monitor evaluation: reader backend `{report.backend}`", "",
              f"Run {report.created_at:%Y-%m-%d %H:%M} UTC on the demo plant (seed "
-             f"{report.seed}, {report.months} months). Dataset: {ds['cases']} requests "
+             f"{report.seed}, {report.months} months). Dataset split `{report.split}`: "
+             f"{ds['cases']} requests "
              f"({ds['en']} English, {ds['zh']} Chinese, {ds['refusals']} to refuse).", "",
              "## Reading", ""]
     if report.reader_summary:
@@ -171,7 +174,7 @@ def markdown(report: EvalReport) -> str:
 # -- console ------------------------------------------------------------------------------
 def print_summary(report: EvalReport, console: Console, paths: tuple[Path, Path]) -> None:
     if report.reader_summary:
-        table = Table(title=f"Reader `{report.backend}`")
+        table = Table(title=f"Reader `{report.backend}`, split `{report.split}`")
         for column in ("lang", "cases", "alert acc.", "exact spec", "refusal P", "refusal R",
                        "code", "errors", "p50", "p95"):
             table.add_column(column)

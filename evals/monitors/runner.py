@@ -18,7 +18,7 @@ from evals.monitors.backends import (
     reader_backend,
 )
 from evals.monitors.compare import alert_diff, alerts_identical, field_diffs, field_matches
-from evals.monitors.dataset import Case, load_cases
+from evals.monitors.dataset import Case, Split, load_cases
 from evals.monitors.frames import PlantFrames, load_frames
 from evals.monitors.plants import DIALECTS, ensure_plant, plant_urls
 from evals.monitors.reference import GroupTrace, near_threshold_units, reference_traces
@@ -42,6 +42,7 @@ class RunOptions(BaseModel):
     """What to evaluate and where."""
 
     backend: str = "deterministic"
+    split: Split = Field(default="main", description="dataset split: main, heldout or all")
     dialects: list[str] = Field(default_factory=lambda: list(DIALECTS))
     duckdb_url: str | None = None
     servers: dict[str, str] = Field(default_factory=dict)
@@ -57,6 +58,7 @@ class EvalReport(BaseModel):
     """Everything one run measured (the JSON report)."""
 
     backend: str
+    split: str = "main"
     created_at: dt.datetime
     seed: int
     months: int
@@ -192,7 +194,7 @@ def _dataset_counts(cases: Sequence[Case]) -> dict[str, int]:
 def run_evaluation(options: RunOptions, progress: Progress = _quiet,
                    say: Callable[[str], None] = print) -> EvalReport:
     """Build (or reuse) the plants, then score the reader and prove the SQL."""
-    cases = [c for c in load_cases()
+    cases = [c for c in load_cases(split=options.split)
              if not options.only or any(c.id.startswith(p) for p in options.only)]
     urls = plant_urls(options.dialects if options.sql else ["duckdb"],
                       duckdb_url=options.duckdb_url, seed=options.seed,
@@ -206,7 +208,8 @@ def run_evaluation(options: RunOptions, progress: Progress = _quiet,
                          rebuild=options.rebuild, expected_counts=counts, say=say)
     seconds = {"plants": time.perf_counter() - started}
     cache = ReferenceCache(load_frames(urls["duckdb"]))
-    report = EvalReport(backend=options.backend, created_at=dt.datetime.now(dt.UTC),
+    report = EvalReport(backend=options.backend, split=options.split,
+                        created_at=dt.datetime.now(dt.UTC),
                         seed=options.seed, months=options.months,
                         databases={d: redact_url(u) for d, u in urls.items()},
                         dataset=_dataset_counts(cases), reader_status="not run",

@@ -1,6 +1,6 @@
-"""The monitor evaluation dataset: valid, large and varied enough, about names the demo plant
-has, with thresholds that fire now and then (not never, not always) and never sit on a
-summed statistic's value."""
+"""The monitor evaluation dataset, each split (main: monitors*.yaml; heldout: heldout_*.yaml):
+valid, large and varied enough, about names the demo plant has, with thresholds that fire
+now and then (not never, not always) and never sit on a summed statistic's value."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from evals.monitors.dataset import Case, load_cases
+from evals.monitors.dataset import Case, Split, load_cases
 from evals.monitors.frames import PlantFrames, forget_frames, load_frames
 from evals.monitors.reference import near_threshold_units, reference_traces
 from tests.conftest import FIXTURES
@@ -20,9 +20,13 @@ from tools.demo_plant import build_plant
 from tools.errors import InvalidInput
 from tools.monitors.spec import MonitorSpec
 
-REQUIRED = yaml.safe_load((FIXTURES / "evals" / "dataset_requirements.yaml").read_text())
-CASES = load_cases()
-MONITORS = [c for c in CASES if c.expected is not None]
+REQUIREMENTS = {"main": "dataset_requirements.yaml", "heldout": "heldout_requirements.yaml"}
+REQUIRED = {split: yaml.safe_load((FIXTURES / "evals" / name).read_text())
+            for split, name in REQUIREMENTS.items()}
+CASES: dict[Split, list[Case]] = {"main": load_cases(), "heldout": load_cases(split="heldout")}
+MONITORS = {split: [c for c in cases if c.expected is not None]
+            for split, cases in CASES.items()}
+SPLITS = pytest.mark.parametrize("split", ["main", "heldout"])
 
 
 def _spec(case: Case) -> MonitorSpec:
@@ -30,45 +34,63 @@ def _spec(case: Case) -> MonitorSpec:
     return case.expected
 
 
-def test_size_languages_and_refusals() -> None:
-    assert len(CASES) >= REQUIRED["min_cases"]
-    by_lang = Counter(c.lang for c in CASES)
-    for lang, least in REQUIRED["min_cases_by_language"].items():
+@SPLITS
+def test_size_languages_and_refusals(split: Split) -> None:
+    cases, required = CASES[split], REQUIRED[split]
+    assert len(cases) >= required["min_cases"]
+    by_lang = Counter(c.lang for c in cases)
+    for lang, least in required["min_cases_by_language"].items():
         assert by_lang[lang] >= least, lang
-    refusals = Counter(c.refusal for c in CASES if c.refusal)
-    assert sum(refusals.values()) >= REQUIRED["min_refusals"]
-    assert set(refusals) == set(REQUIRED["refusal_codes"])
-    assert len({c.id for c in CASES}) == len(CASES)
-    assert len({c.request for c in CASES}) == len(CASES), "a request appears twice"
+    refusals = Counter(c.refusal for c in cases if c.refusal)
+    assert sum(refusals.values()) >= required["min_refusals"]
+    assert set(refusals) == set(required["refusal_codes"])
+    assert len({c.id for c in cases}) == len(cases)
+    assert len({c.request for c in cases}) == len(cases), "a request appears twice"
+    prefixes = tuple(required.get("id_prefixes", ()))
+    assert not prefixes or [c.id for c in cases if not c.id.startswith(prefixes)] == []
 
 
-def _seen(pick: Any) -> dict[str, set[str]]:
+def test_splits_are_separate() -> None:
+    main, heldout = CASES["main"], CASES["heldout"]
+    assert {c.source for c in main}.isdisjoint({c.source for c in heldout})
+    assert {c.id for c in main}.isdisjoint({c.id for c in heldout})
+    assert {c.request for c in main}.isdisjoint({c.request for c in heldout})
+    assert [c.id for c in load_cases(split="all")] == [c.id for c in main + heldout]
+    with pytest.raises(InvalidInput):
+        load_cases(split="train")  # type: ignore[arg-type]
+
+
+def _seen(split: Split, pick: Any) -> dict[str, set[str]]:
     seen: dict[str, set[str]] = {}
-    for case in MONITORS:
+    for case in MONITORS[split]:
         for value in pick(_spec(case)):
             seen.setdefault(value, set()).add(case.lang)
     return seen
 
 
-def test_every_signal_and_window_in_both_languages() -> None:
-    signals = _seen(lambda s: {f"{c.signal.measure}.{c.signal.statistic}"
+@SPLITS
+def test_every_signal_and_window_in_both_languages(split: Split) -> None:
+    required = REQUIRED[split]
+    signals = _seen(split, lambda s: {f"{c.signal.measure}.{c.signal.statistic}"
                                for c in s.conditions})
-    for name in REQUIRED["signals"]:
+    for name in required["signals"]:
         assert signals.get(name) == {"en", "zh"}, name
-    windows = _seen(lambda s: {s.window.kind})
-    for kind in REQUIRED["windows"]:
+    windows = _seen(split, lambda s: {s.window.kind})
+    for kind in required["windows"]:
         assert windows.get(kind) == {"en", "zh"}, kind
 
 
-def test_scopes_actions_joins_comparators_covered() -> None:
-    scopes = _seen(lambda s: {k for k, v in s.scope.model_dump().items() if v})
-    assert set(REQUIRED["scope_fields"]) <= set(scopes)
-    actions = _seen(lambda s: {a.kind for a in s.actions})
-    assert set(REQUIRED["actions"]) <= set(actions)
-    joins = _seen(lambda s: {s.join} if len(s.conditions) > 1 else set())
-    assert set(REQUIRED["joins"]) <= set(joins)
-    comparators = _seen(lambda s: {c.comparator for c in s.conditions})
-    assert set(REQUIRED["comparators"]) <= set(comparators)
+@SPLITS
+def test_scopes_actions_joins_comparators_covered(split: Split) -> None:
+    required = REQUIRED[split]
+    scopes = _seen(split, lambda s: {k for k, v in s.scope.model_dump().items() if v})
+    assert set(required["scope_fields"]) <= set(scopes)
+    actions = _seen(split, lambda s: {a.kind for a in s.actions})
+    assert set(required["actions"]) <= set(actions)
+    joins = _seen(split, lambda s: {s.join} if len(s.conditions) > 1 else set())
+    assert set(required["joins"]) <= set(joins)
+    comparators = _seen(split, lambda s: {c.comparator for c in s.conditions})
+    assert set(required["comparators"]) <= set(comparators)
 
 
 def test_bad_dataset_files_are_refused(tmp_path: Path) -> None:
@@ -127,11 +149,14 @@ def _unknown_names(spec: MonitorSpec, frames: PlantFrames) -> list[str]:
     return missing
 
 
-def test_names_exist_and_thresholds_fire_sometimes(demo_frames: PlantFrames) -> None:
-    unknown = {c.id: _unknown_names(_spec(c), demo_frames) for c in MONITORS}
+@SPLITS
+def test_names_exist_and_thresholds_fire_sometimes(split: Split,
+                                                  demo_frames: PlantFrames) -> None:
+    monitors, required = MONITORS[split], REQUIRED[split]
+    unknown = {c.id: _unknown_names(_spec(c), demo_frames) for c in monitors}
     assert {k: v for k, v in unknown.items() if v} == {}
     firing: dict[str, float] = {}
-    for case in MONITORS:
+    for case in monitors:
         traces = reference_traces(_spec(case), frames=demo_frames)
         units = sum(len(t.full) for t in traces)
         assert units > 0, f"{case.id} evaluates no unit on the demo plant"
@@ -139,5 +164,5 @@ def test_names_exist_and_thresholds_fire_sometimes(demo_frames: PlantFrames) -> 
         assert near_threshold_units(_spec(case), traces) == 0, case.id
         if any(t.alerts for t in traces):
             firing[case.id] = sum(sum(t.full) for t in traces) / units
-    assert len(firing) / len(MONITORS) >= REQUIRED["min_share_with_alerts"]
-    assert {k: v for k, v in firing.items() if v > REQUIRED["max_firing_share"]} == {}
+    assert len(firing) / len(monitors) >= required["min_share_with_alerts"]
+    assert {k: v for k, v in firing.items() if v > required["max_firing_share"]} == {}
