@@ -10,8 +10,9 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel, Field
 
-from server.config import Settings
+from server.config import BACKTEST_ROW_CAP, Settings
 from server.context import load_catalog, load_mapping, open_database, sql_policy
+from tools.catalog import Catalog
 from tools.database import redact_url
 from tools.errors import AndonError
 
@@ -22,6 +23,11 @@ class SqlRequest(BaseModel):
     max_rows: int | None = Field(default=None, ge=1)
 
 
+class MonitorRequest(BaseModel):
+    request: str = Field(min_length=1, max_length=2000,
+                         description="A monitoring request in English or Chinese.")
+
+
 def create_app(settings: Settings) -> FastAPI:
     """The FastAPI application for one plant database."""
     app = FastAPI(title="Andon", version="0.1.0",
@@ -29,9 +35,12 @@ def create_app(settings: Settings) -> FastAPI:
     mapping = load_mapping(settings)
 
     @functools.cache
-    def catalog_json() -> dict[str, Any]:
+    def catalog_model() -> Catalog:
         with open_database(settings, quiet=True) as db:
-            return load_catalog(db, mapping).model_dump(mode="json")
+            return load_catalog(db, mapping)
+
+    def catalog_json() -> dict[str, Any]:
+        return catalog_model().model_dump(mode="json")
 
     @app.exception_handler(AndonError)
     async def andon_error(_: Request, exc: AndonError) -> JSONResponse:
@@ -59,5 +68,30 @@ def create_app(settings: Settings) -> FastAPI:
                                         max_rows=body.max_rows),
                              db=db, policy=sql_policy(role_settings, mapping))
         return result.model_dump(mode="json")
+
+    @app.post("/api/monitors/backtest")
+    def monitor_backtest(body: MonitorRequest) -> dict[str, Any]:
+        from tools.monitors.backtest import backtest
+        from tools.monitors.reader import read_monitor
+
+        backtest_settings = settings.model_copy(update={"row_cap": BACKTEST_ROW_CAP})
+        with open_database(settings, quiet=True) as db:
+            reading = read_monitor(body.request, catalog_model())
+            result = backtest(reading.spec, db=db,
+                              policy=sql_policy(backtest_settings, mapping),
+                              request=body.request, understood=reading.understood)
+        return result.model_dump(mode="json")
+
+    @app.post("/api/monitors/explain")
+    def monitor_explain(body: MonitorRequest) -> dict[str, Any]:
+        from tools.monitors.compiler import compile_monitor
+        from tools.monitors.reader import read_monitor
+
+        catalog = catalog_model()
+        reading = read_monitor(body.request, catalog)
+        compiled = compile_monitor(reading.spec, dialect=catalog.dialect)
+        return {"request": body.request, "understood": reading.understood,
+                "spec": reading.spec.model_dump(mode="json"), "dialect": catalog.dialect,
+                "sql": compiled.sql}
 
     return app

@@ -12,6 +12,8 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 DEMO_DB_NAME = "plant.duckdb"
+# A backtest returns every alert: the role's largest row cap, not the interactive default.
+BACKTEST_ROW_CAP = 100_000
 
 
 class Settings(BaseModel):
