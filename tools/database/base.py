@@ -26,6 +26,14 @@ class QueryResult:
     sql: str = ""
     meta: dict[str, Any] = field(default_factory=dict)
 
+    @classmethod
+    def from_fetch(cls, columns: list[str], raw: Sequence[Sequence[Any]],
+                   max_rows: int | None, sql: str) -> QueryResult:
+        """Rows fetched with one extra row past ``max_rows``: cut, normalized, flagged."""
+        truncated = max_rows is not None and len(raw) > max_rows
+        rows = [tuple(normalize_value(v) for v in r) for r in raw[:max_rows]]
+        return cls(columns, rows, truncated, sql)
+
     def records(self) -> list[dict[str, Any]]:
         return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
 

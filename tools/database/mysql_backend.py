@@ -14,7 +14,6 @@ from tools.database.base import (
     Database,
     QueryResult,
     first_line,
-    normalize_value,
     to_naive_utc,
 )
 from tools.database.urls import redact_url
@@ -74,9 +73,7 @@ class MySQLDatabase(Database):
             raise SqlExecutionError(f"database refused the query: {first_line(exc)}") from exc
         except pymysql.Error as exc:
             raise SqlExecutionError(f"database refused the query: {first_line(exc)}") from exc
-        truncated = max_rows is not None and len(raw) > max_rows
-        rows = [tuple(normalize_value(v) for v in r) for r in raw[:max_rows]]
-        return QueryResult(columns, rows, truncated, sql)
+        return QueryResult.from_fetch(columns, raw, max_rows, sql)
 
     def table_names(self) -> list[str]:
         with self.conn.cursor() as cur:

@@ -13,7 +13,6 @@ from tools.database.base import (
     Database,
     QueryResult,
     first_line,
-    normalize_value,
     to_naive_utc,
 )
 from tools.database.urls import redact_url
@@ -66,9 +65,7 @@ class PostgresDatabase(Database):
             raise SqlExecutionError(f"query exceeded the {timeout_s:g} s timeout") from exc
         except psycopg.Error as exc:
             raise SqlExecutionError(f"database refused the query: {first_line(exc)}") from exc
-        truncated = max_rows is not None and len(raw) > max_rows
-        rows = [tuple(normalize_value(v) for v in r) for r in raw[:max_rows]]
-        return QueryResult(columns, rows, truncated, sql)
+        return QueryResult.from_fetch(columns, raw, max_rows, sql)
 
     def _meta(self, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
         with self.conn.transaction(force_rollback=True), self.conn.cursor() as cur:

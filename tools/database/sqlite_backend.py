@@ -14,7 +14,6 @@ from tools.database.base import (
     Database,
     QueryResult,
     first_line,
-    normalize_value,
     to_naive_utc,
 )
 from tools.errors import DatabaseUnavailable, SqlExecutionError
@@ -69,9 +68,7 @@ class SQLiteDatabase(Database):
             raise SqlExecutionError(f"database refused the query: {first_line(exc)}") from exc
         finally:
             self.conn.set_progress_handler(None, 0)
-        truncated = max_rows is not None and len(raw) > max_rows
-        rows = [tuple(normalize_value(v) for v in r) for r in raw[:max_rows]]
-        return QueryResult(columns, rows, truncated, sql)
+        return QueryResult.from_fetch(columns, raw, max_rows, sql)
 
     def table_names(self) -> list[str]:
         rows = self.conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table','view') "
