@@ -111,6 +111,9 @@ def read_actions(text: str, tokens: list[Token]) -> ActionReading:
     has_verb = bool(verbs)
     media = _media(masked, tokens, vocabulary)
     medium = media[0][0] if len(media) == 1 else None
+    own_address = _address_of_medium(masked, tokens, media) if medium == "email" else None
+    if own_address is not None:  # "the quality manager by email (qm@x.com)"
+        medium = f"email:{own_address.text}"
     roles = [t for t in tokens if t.has("role") and not t.inside(spans)]
     for token in roles:
         role = token.concepts("role")[0]
@@ -122,6 +125,8 @@ def read_actions(text: str, tokens: list[Token]) -> ActionReading:
         if token.kind == "channel":
             found.append((token.start, Action(kind="notify", channel=token.text)))
         elif token.kind == "email":
+            if own_address is token and roles:
+                continue
             found.append((token.start, Action(kind="notify", channel=f"email:{token.text}")))
         else:
             continue
@@ -147,6 +152,20 @@ def _task_owner(text: str, match: re.Match[str], tokens: list[Token],
             return token
         if token.end <= match.start() and text[token.end:match.start()].strip() == "" \
                 and vocabulary.task_for_before.search(text[max(0, token.start - 3):token.start]):
+            return token
+    return None
+
+
+_ADDRESS_GAP = re.compile(r"[\s(（:：]{0,4}")
+
+
+def _address_of_medium(text: str, tokens: list[Token],
+                       media: list[tuple[str, int, tuple[int, int]]]) -> Token | None:
+    """An address written right after the one medium named ("by email (qm@x.com)")."""
+    end = media[0][2][1]
+    for token in tokens:
+        if token.kind == "email" and token.start >= end \
+                and _ADDRESS_GAP.fullmatch(text[end:token.start]):
             return token
     return None
 

@@ -91,7 +91,8 @@ def _read(text: str, tokens: list[Token], index: CatalogIndex, catalog: Catalog,
     working = mask(working, actions.spans)
     free = [t for t in free if not t.inside(actions.spans)]
     refuse_unknown_chinese_names(working, free, catalog)
-    context = read_context(text, free, relative=bool(baseline))
+    context = read_context(mask(text, [*evidence.spans, *actions.spans]), free,
+                           relative=bool(baseline))
     scope = read_scope(working, free, index, catalog)
     free = [t for t in free if not t.inside(scope.spans)]
     parts = scoped_parts(scope.scope(), catalog) if scope.names_parts else None

@@ -64,7 +64,7 @@ def find_comparisons(text: str, tokens: list[Token]) -> list[Comparison]:
                     and not any(s <= match.start() < e for s, e in taken):
                 found.append((_comparator(comparator), match.start(), match.end(), True))
     found.sort(key=lambda f: f[1])
-    found = _without_echoes(text, found, numbers)
+    found = _without_stacked(text, _without_echoes(text, found, numbers))
     comparisons: list[Comparison] = []
     used: set[int] = {n.start for r in ranges if r.threshold for n in [r.threshold]}
     for index, (comparator, start, end, postfix) in enumerate(found):
@@ -90,6 +90,20 @@ def _without_echoes(text: str, found: list[tuple[Comparator, int, int, bool]],
             if len(between) == 1 and not text[kept[-1][2]:between[0].start].strip() \
                     and _ECHO_GAP.fullmatch(text[between[0].end:entry[1]]):
                 continue
+        kept.append(entry)
+    return kept
+
+
+def _without_stacked(text: str, found: list[tuple[Comparator, int, int, bool]]
+                     ) -> list[tuple[Comparator, int, int, bool]]:
+    """"add up to more than 45": of two comparators written one right after the other,
+    the one nearer the number is meant; the first is part of the wording."""
+    kept: list[tuple[Comparator, int, int, bool]] = []
+    for index, entry in enumerate(found):
+        following = found[index + 1] if index + 1 < len(found) else None
+        if following is not None and not entry[3] and not following[3] \
+                and not text[entry[2]:following[1]].strip():
+            continue
         kept.append(entry)
     return kept
 

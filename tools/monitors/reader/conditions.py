@@ -64,9 +64,13 @@ def read_conditions(text: str, tokens: list[Token], comparisons: list[Comparison
     stretches, joins = _stretches(text, tokens, comparisons)
     conditions: list[Condition] = []
     previous: SignalReading | None = None
-    for stretch in stretches:
-        region = [t for t in tokens if stretch.start <= t.start < stretch.end]
-        cues = _cues(text[stretch.start:stretch.end], region)
+    regions = [[t for t in tokens if s.start <= t.start < s.end] for s in stretches]
+    all_cues = [_cues(text[s.start:s.end], r) for s, r in zip(stretches, regions, strict=True)]
+    split_relative = context.relative and len(stretches) > 1 and any(c.change
+                                                                     for c in all_cues)
+    for stretch, region, cues in zip(stretches, regions, all_cues, strict=True):
+        if split_relative:  # the baseline belongs to the conditions that say "change"
+            context = context.model_copy(update={"relative": cues.change})
         for comparison in stretch.comparisons:
             signals = read_signals(region, cues, context, index, comparison.comparator, parts)
             if not signals and previous is not None:
@@ -76,6 +80,9 @@ def read_conditions(text: str, tokens: list[Token], comparisons: list[Comparison
             if len(signals) > 1:
                 joins.append(_join_between(region) or "and")
             _refuse_unknown_owner(text, region, comparison, index, catalog)
+            if _counts_samples(text, comparison):
+                signals = [sig.model_copy(update={"statistic": "count"})
+                           if sig.measure == "characteristic" else sig for sig in signals]
             for signal in signals:
                 conditions.append(_condition(signal, comparison, catalog, parts))
             previous = signals[-1]
@@ -99,6 +106,15 @@ def _condition(signal: SignalReading, comparison: Comparison, catalog: Catalog,
                                    name=signal.name, unit=threshold.unit),
                      comparator=comparison.comparator, threshold=threshold.value,
                      threshold_text=threshold.written)
+
+
+def _counts_samples(text: str, comparison: Comparison) -> bool:
+    """"fewer than 5 diameter samples", "少于4个样本": the threshold is a sample count."""
+    if comparison.threshold is None or comparison.threshold.unit is not None:
+        return False  # "2% of length samples" is a share, not a count
+    cue = load_vocabulary().cues["counted_samples"]
+    at = comparison.threshold.end
+    return bool(cue.en.match(text, at) or cue.zh.match(text, at))
 
 
 def _what(signal: SignalReading) -> str:
@@ -133,7 +149,10 @@ def _stretches(text: str, tokens: list[Token],
 
 def _cues(text: str, region: list[Token]) -> Cues:
     cues = load_vocabulary().cues
-    return Cues(extreme=cues["extreme"].search(text) is not None,
+    said_change = cues["change"].search(text) is not None \
+        or any("relative_change" in t.concepts("statistic") for t in region)
+    return Cues(change=said_change,
+                extreme=cues["extreme"].search(text) is not None,
                 out_of_spec=cues["out_of_spec"].search(text) is not None,
                 complaint=cues["complaint"].search(text) is not None
                 or any("complaint" in t.concepts("entity") for t in region))

@@ -22,6 +22,7 @@ class RequestContext(BaseModel):
     lot: bool = False
     supplier: bool = False
     batch_scope: bool = False
+    batch_word: bool = False  # "batches", "production", "生产"...
     complaint: bool = False
     relative: bool = False
     weekly: bool = False
@@ -49,6 +50,7 @@ def read_context(text: str, tokens: list[Token], *, relative: bool) -> RequestCo
         lot=said("lot") or "lot" in entities,
         supplier="supplier" in kinds or "supplier" in entities,
         batch_scope=scoped,
+        batch_word=said("batch"),
         complaint=said("complaint") or "complaint" in entities,
         relative=relative,
         weekly=said("weekly"),

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from pydantic import BaseModel, ConfigDict
@@ -29,6 +30,7 @@ from tools.monitors.reader.index import (
 _ASCII_WORD = re.compile(r"(?<![\w#@.\-])[A-Za-z]+(?:'[a-z]+)?(?![\w@\-])", re.ASCII)
 _ID = re.compile(r"(?<![\w#@.])[A-Za-z][A-Za-z0-9]*(?:[-_/.][A-Za-z0-9]+)*(?![\w@])", re.ASCII)
 _NAME_WORD = re.compile(r"[A-Za-z0-9]+")
+_JOINER = re.compile(r"[\s,-]{1,3}")
 _MIN_TYPO_LENGTH = 5
 _SHORT_WORD = 5  # typos this short are corrected only into naming words (index.name_words)
 _ID_FORM = re.compile(r"[A-Za-z]{1,4}-\d{2,}[A-Za-z]?", re.ASCII)
@@ -166,7 +168,8 @@ def find_names(text: str, index: CatalogIndex) -> list[NameHit]:
     while position < len(words):
         best_length, best = 0, []
         for thing in index.names:
-            length = _prefix_length(words, position, thing.words)
+            length = max(_prefix_length(words, position, thing.words),
+                         _reordered_length(text, words, position, thing.words))
             if length == 0 or not _distinctive(words[position:position + length], thing,
                                                length, index):
                 continue
@@ -211,11 +214,42 @@ def _narrowed(words: list[tuple[str, int, int]], hits: list[NameHit], best: list
 
 def _prefix_length(words: list[tuple[str, int, int]], position: int,
                    name: tuple[str, ...]) -> int:
+    forms = _singular_forms(name)
     length = 0
-    while (length < len(name) and position + length < len(words)
-           and words[position + length][0] == singular(name[length])):
+    while (length < len(forms) and position + length < len(words)
+           and words[position + length][0] == forms[length]):
         length += 1
     return length
+
+
+@functools.lru_cache(maxsize=4096)
+def _singular_forms(name: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(singular(w) for w in name)
+
+
+@functools.lru_cache(maxsize=4096)
+def _singular_words(name: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(_singular_forms(name))
+
+
+def _reordered_length(text: str, words: list[tuple[str, int, int]], position: int,
+                      name: tuple[str, ...]) -> int:
+    """Words of a name written in another order ("press-hardened support bracket" for
+    "Heavy support bracket, press hardened"): the run of at least two different words from
+    ``position`` that all belong to the name."""
+    own = _singular_words(name)
+    if words[position][0] not in own:
+        return 0
+    seen: set[str] = set()
+    length = 0
+    while position + length < len(words):
+        word, start, _ = words[position + length]
+        joined = length == 0 or _JOINER.fullmatch(text[words[position + length - 1][2]:start])
+        if word.isdigit() or word not in own or word in seen or not joined:
+            break
+        seen.add(word)
+        length += 1
+    return length if length >= 2 else 0
 
 
 def _distinctive(matched: list[tuple[str, int, int]], thing: NamedThing, length: int,
@@ -228,4 +262,10 @@ def _distinctive(matched: list[tuple[str, int, int]], thing: NamedThing, length:
     distinct = [w for w, _, _ in matched if w not in index.generic_words and not w.isdigit()]
     if not distinct:
         return False
-    return length >= 2 or (kind == "supplier" and len(distinct[0]) >= 4)
+    return length >= 2 or (kind == "supplier" and len(distinct[0]) >= 4) \
+        or (kind == "material" and _grade_code(distinct[0]))
+
+
+def _grade_code(word: str) -> bool:
+    """A material grade written alone ("30MnB5", "42CrMo4"): letters and digits mixed."""
+    return len(word) >= 4 and any(c.isdigit() for c in word) and any(c.isalpha() for c in word)

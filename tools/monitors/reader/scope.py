@@ -91,7 +91,28 @@ def read_scope(text: str, tokens: list[Token], index: CatalogIndex,
             add(field, term.concept)
     if "shifts" not in fields:
         _refuse_unknown_shift(text, catalog)
+    _drop_describing_processes(fields, catalog)
     return ScopeReading(fields={k: tuple(v) for k, v in fields.items()}, spans=tuple(spans))
+
+
+def _drop_describing_processes(fields: dict[str, list[str]], catalog: Catalog) -> None:
+    """"冲压线 LN-ST1", "the assembly fixture T-410A": a process word next to a line,
+    machine or tool of that process describes it and filters nothing more."""
+    processes = fields.get("processes")
+    if not processes:
+        return
+    line_process = {ln.line_id: ln.process for ln in catalog.lines}
+    described = {line_process.get(x) for x in fields.get("line_ids", ())}
+    described |= {line_process.get(m.line_id) for m in catalog.machines
+                  if m.machine_id in fields.get("machine_ids", ())}
+    described |= {p for t in catalog.tools if t.tool_id in fields.get("tool_ids", ())
+                  for part in catalog.parts if part.part_id == t.part_id
+                  for p in part.processes}
+    kept = [p for p in processes if p not in described]
+    if kept:
+        fields["processes"] = kept
+    else:
+        del fields["processes"]
 
 
 def _numbered_line(text: str, token: Token, process: str,

@@ -22,6 +22,7 @@ from tools.monitors.spec import STATISTICS_BY_MEASURE, Comparator
 NAME_KINDS = ("characteristic", "parameter", "inspection_characteristic", "defect")
 _PRIORITY = ("relative_change", "pass_rate", "cpk", "out_of_spec_rate", "stdev", "range",
              "median", "min", "max", "count", "mean", "defect_rate", "yield", "qty_defective")
+_SAMPLE_ONLY = frozenset({"cpk", "out_of_spec_rate", "range", "median", "min", "max", "count"})
 _PARAMETER_OK = frozenset({"mean", "median", "min", "max"})
 _MEASURES_OF_KIND = {"characteristic": ("characteristic", "incoming"),
                      "inspection_characteristic": ("incoming", "characteristic"),
@@ -49,6 +50,7 @@ class Cues(BaseModel):
     extreme: bool = False
     out_of_spec: bool = False
     complaint: bool = False
+    change: bool = False  # says "change" / "变化" (of a relative-change condition)
 
 
 def name_options(token: Token, index: CatalogIndex) -> set[tuple[str, str]]:
@@ -90,11 +92,11 @@ def read_signals(region: list[Token], cues: Cues, context: RequestContext,
                  if any(m != "defect_code" for m, _ in o)]
     readings: list[SignalReading] = []
     for token, options in known:
-        measure, name = _settle(token, options, stats, context, scoped_parts, index)
+        measure, name = _settle(token, options, stats, cues, context, scoped_parts, index)
         statistic = _statistic(measure, stats, cues, context, comparator)
         reading = SignalReading(measure=measure, statistic=statistic, name=name,
                                 said=token.text)
-        if reading not in readings:
+        if not any(_same_signal(reading, r) for r in readings):  # one name said twice
             readings.append(reading)
     if readings:
         return readings
@@ -102,18 +104,24 @@ def read_signals(region: list[Token], cues: Cues, context: RequestContext,
     return [unnamed] if unnamed else []
 
 
+def _same_signal(a: SignalReading, b: SignalReading) -> bool:
+    return (a.measure, a.statistic, a.name) == (b.measure, b.statistic, b.name)
+
+
 def restate(previous: SignalReading, region: list[Token], cues: Cues,
             context: RequestContext, comparator: Comparator) -> SignalReading:
     """The previous condition's signal, with this stretch's statistic if it names one
     ("mean weight above 43 g or stdev above 0.2 g")."""
     stats = [c for t in region for c in t.concepts("statistic")]
+    if previous.measure == "incoming" and context.relative and cues.change and not stats:
+        return previous.model_copy(update={"statistic": "relative_change"})
     if not stats and not cues.extreme and not cues.out_of_spec:
         return previous
     statistic = _statistic(previous.measure, stats, cues, context, comparator)
     return previous.model_copy(update={"statistic": statistic})
 
 
-def _settle(token: Token, options: set[tuple[str, str]], stats: list[str],
+def _settle(token: Token, options: set[tuple[str, str]], stats: list[str], cues: Cues,
             context: RequestContext, scoped_parts: frozenset[str] | None,
             index: CatalogIndex) -> tuple[str, str]:
     if scoped_parts:  # names of one measure narrowed to the scoped parts' (the measure
@@ -124,6 +132,8 @@ def _settle(token: Token, options: set[tuple[str, str]], stats: list[str],
                 or same
         options = narrowed
     measures = {m for m, _ in options}
+    if {"characteristic", "incoming"} <= measures:
+        measures = {_product_or_incoming(token, options, stats, cues, context)}
     if len(measures) > 1:
         measures = {_pick_measure(measures, stats, context)}
     measure = measures.pop()
@@ -145,6 +155,25 @@ def _on_parts(measure: str, name: str, parts: frozenset[str], index: CatalogInde
     if measure == "parameter":
         return bool(set(index.parameter_parts.get(name, ())) & parts)
     return True
+
+
+def _product_or_incoming(token: Token, options: set[tuple[str, str]], stats: list[str],
+                         cues: Cues, context: RequestContext) -> str:
+    """A name that is both a characteristic of parts and an incoming-inspection item
+    ("hardness", "厚度"): incoming clues read the lots, a part, line, batch or a statistic
+    only samples have read the parts; with neither, the reader asks."""
+    if context.lots_meant or {"pass_rate", "relative_change"} & set(stats):
+        return "incoming"
+    if context.batch_scope or context.batch_word or cues.extreme or cues.out_of_spec \
+            or _SAMPLE_ONLY & set(stats):
+        return "characteristic"
+    product = sorted(n for m, n in options if m == "characteristic")
+    incoming = sorted(n for m, n in options if m == "incoming")
+    readings = [f"{' or '.join(product)} of the parts' batches",
+                f"{' or '.join(incoming)} of incoming material lots"]
+    raise AmbiguousRequest(
+        f"'{token.text}' is measured both on parts and on incoming material lots; say which "
+        f"(e.g. name a part, or say 'incoming')", readings=readings)
 
 
 def _pick_measure(measures: set[str], stats: list[str], context: RequestContext) -> str:
