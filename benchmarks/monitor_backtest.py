@@ -12,19 +12,18 @@ all three give the same alerts.
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import time
 from pathlib import Path
 
 import duckdb
 
+from benchmarks.results_file import write_results
 from benchmarks.synthetic_plant import make_big_plant
 from tools.database import connect
 from tools.monitors.alerts import Alert
 from tools.monitors.spec import Condition, MonitorSpec, Signal, Window
 
-RESULTS = Path(__file__).with_name("results")
 SPEC = MonitorSpec(
     conditions=(Condition(signal=Signal(measure="characteristic", statistic="stdev",
                                         name="weight", unit="g"),
@@ -106,10 +105,7 @@ def main() -> None:
                        reference_ratio=round(reference_s / compiled_s, 1),
                        reference_agrees=_keys(reference) == _keys(alerts))  # type: ignore[arg-type]
 
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "monitor_backtest.json").write_text(json.dumps(figures, indent=2) + "\n")
-    for key, value in figures.items():
-        print(f"{key:>20}: {value}")
+    write_results("monitor_backtest", figures)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,6 @@ that builds SQL), so the ratio says how much the reading itself costs on top of 
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import tempfile
 import time
@@ -20,13 +19,13 @@ from pathlib import Path
 import sqlglot
 import yaml
 
+from benchmarks.results_file import write_results
 from tools.catalog import build_catalog
 from tools.database import connect
 from tools.demo_plant import build_plant
 from tools.errors import AndonError
 
 DATASETS = Path(__file__).resolve().parents[1] / "evals" / "datasets"
-RESULTS = Path(__file__).with_name("results")
 
 
 def _requests() -> list[str]:
@@ -82,10 +81,7 @@ def main() -> None:
     }
     figures["ratio_to_sqlglot_roundtrip"] = round(
         figures["read_compile_p50_ms"] / max(figures["sqlglot_roundtrip_p50_ms"], 1e-9), 2)
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "monitor_read.json").write_text(json.dumps(figures, indent=2) + "\n")
-    for key, value in figures.items():
-        print(f"{key:>28}: {value}")
+    write_results("monitor_read", figures)
 
 
 if __name__ == "__main__":
