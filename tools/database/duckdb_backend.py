@@ -41,6 +41,9 @@ class DuckDBDatabase(Database):
         }
         if not writable and not in_memory:
             config["enable_external_access"] = False
+            # Rows of a query without ORDER BY come in no promised order (as in SQL); not
+            # keeping insertion order lets DuckDB aggregate and sort in parallel (~10 %).
+            config["preserve_insertion_order"] = False
             config["lock_configuration"] = True  # no SET can turn external access back on
         try:
             self.conn = duckdb.connect(":memory:" if in_memory else path,
