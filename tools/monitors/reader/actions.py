@@ -114,7 +114,15 @@ def read_actions(text: str, tokens: list[Token]) -> ActionReading:
     own_address = _address_of_medium(masked, tokens, media) if medium == "email" else None
     if own_address is not None:  # "the quality manager by email (qm@x.com)"
         medium = f"email:{own_address.text}"
-    roles = [t for t in tokens if t.has("role") and not t.inside(spans)]
+    roles: list[Token] = []
+    requesters: list[Token] = []
+    for t in tokens:
+        if t.has("role") and not t.inside(spans):
+            asking = vocabulary.requester.search(text[max(0, t.start - 24):t.start])
+            (requesters if asking else roles).append(t)
+    if requesters and not any(t.kind == "email" for t in tokens) \
+            and vocabulary.notify_me.search(masked):
+        roles.append(requesters[0])  # "I'm the SQE, tell me ..."
     for token in roles:
         role = token.concepts("role")[0]
         if role in _AMBIGUOUS_ROLES and not has_verb:

@@ -20,6 +20,7 @@ from tools.catalog import Catalog, Lexicon, Term
 from tools.catalog.terms import normalize_text
 from tools.monitors.reader.index_forms import generic_heads, with_aliases, zh_names
 from tools.monitors.reader.vocabulary import load_vocabulary
+from tools.monitors.reader.zh_name_forms import zh_name_terms
 
 _CACHE_SIZE = 8
 _cache: OrderedDict[tuple[int, int], tuple[Catalog, Lexicon, CatalogIndex]] = OrderedDict()
@@ -113,7 +114,7 @@ def catalog_index(catalog: Catalog, lexicon: Lexicon | None = None) -> CatalogIn
 
 
 def _build(catalog: Catalog, base: Lexicon) -> CatalogIndex:
-    own = catalog.terms()
+    own = [*catalog.terms(), *zh_name_terms(catalog)]
     lexicon = base.extended([*own, *_plurals([*base.terms, *own])])
     units: dict[str, dict[str, str]] = defaultdict(dict)
     for c in catalog.characteristics:

@@ -33,6 +33,7 @@ def normalize_request(text: str) -> str:
     folded = _chinese_numbers(folded, words)
     folded = _english_numbers(folded, words)
     folded = _THOUSANDS.sub("", folded)
+    folded = _english_rates(folded, words)
     folded = _ARROW.sub("; ", folded)
     folded = _SHIFT_LETTER.sub(r"\1", folded)
     return " ".join(folded.split())
@@ -79,6 +80,7 @@ def _chinese_numbers(text: str, words: NumberWords) -> str:
     text = re.sub(f"(?:百分之|百分比)([{chars}点\\d.]+)", lambda m: f"{_as_digits(m[1], words)}%",
                   text)
     text = re.sub(f"千分之([{chars}点\\d.]+)", lambda m: f"{_as_digits(m[1], words)}‰", text)
+    text = re.sub(f"万分之([{chars}点\\d.]+)", lambda m: f"{_as_digits(m[1], words)}‱", text)
 
     def replace(match: re.Match[str]) -> str:
         token, start, end = match[0], match.start(), match.end()
@@ -137,6 +139,22 @@ def _english_numbers(text: str, words: NumberWords) -> str:
         index += used
     out.append(text[pos:])
     return "".join(out)
+
+
+def _english_rates(text: str, words: NumberWords) -> str:
+    """Rates and counts spelled in English: "3 per thousand" -> "3‰", "2.5 per ten
+    thousand" -> "2.5‱", "3x in a row" -> "3 times in a row" (not "M4x12")."""
+    for sign, phrases in (("‱", words.per_ten_thousand), ("‰", words.per_mille)):
+        if phrases:
+            spelled = "|".join(r"\s+".join(re.escape(w) for w in p.split())
+                               for p in sorted(phrases, key=len, reverse=True))
+            text = re.sub(rf"(\d+(?:\.\d+)?)\s*(?:{spelled})(?![A-Za-z0-9])", rf"\1{sign}",
+                          text, flags=re.IGNORECASE)
+    if words.times_signs:
+        signs = "|".join(re.escape(s) for s in words.times_signs)
+        text = re.sub(rf"(?<![A-Za-z0-9.])(\d+)\s?(?:{signs})(?![A-Za-z0-9])", r"\1 times",
+                      text, flags=re.IGNORECASE)
+    return text
 
 
 def _read_number(tokens: list[re.Match[str]], index: int, text: str,

@@ -24,7 +24,7 @@ from tools.units import CANONICAL_UNITS, normalize_unit
 TokenKind = Literal["term", "number", "unknown_id", "channel", "email"]
 ENTITY_KINDS = frozenset({"part", "line", "machine", "tool", "supplier", "material", "plant"})
 _NUMBER = re.compile(r"(?<![\w./])(?<![A-Za-z_]-)([+-]?(?:\d+(?:\.\d+)?|\.\d+))", re.ASCII)
-_UNIT_TEXT = re.compile(r"\s?(°\s?[CF]|℃|℉|‰|兆牛顿?|度|[A-Za-zµμ%][A-Za-z0-9µμ/·.*%]*)")
+_UNIT_TEXT = re.compile(r"\s?(°\s?[CF]|℃|℉|‰|‱|兆牛顿?|度|[A-Za-zµμ%][A-Za-z0-9µμ/·.*%]*)")
 _EXTRA_UNITS = {"c": "degC", "°c": "degC", "° c": "degC", "℃": "degC", "度": "degC",
                 "f": "degF", "°f": "degF", "° f": "degF", "℉": "degF", "deg": "degC",
                 "degrees": "degC", "percent": "%", "pct": "%", "microns": "um",
@@ -124,8 +124,8 @@ def _numbers(text: str, taken: list[Token], index: CatalogIndex) -> list[Token]:
             continue  # "30MnB5": an id or material, not a number
         value = float(match.group(1))
         unit, unit_end = _unit_after(text, end, units)
-        if unit == "‰":
-            value, unit = value / 10, "%"
+        if unit in ("‰", "‱"):
+            value, unit = value / (10 if unit == "‰" else 100), "%"
         out.append(Token(start=start, end=unit_end, text=text[start:unit_end], kind="number",
                          value=value, unit=unit))
     return out
@@ -169,7 +169,7 @@ def _known_unit(candidate: str) -> str | None:
         return None
     if folded in _EXTRA_UNITS:
         return _EXTRA_UNITS[folded]
-    if candidate in ("‰", "%"):
+    if candidate in ("‰", "‱", "%"):
         return candidate
     if candidate in CANONICAL_UNITS:
         return candidate

@@ -32,6 +32,9 @@ class NumberWords(_Model):
     en: dict[str, int]
     scales: dict[str, int]
     times: dict[str, int]
+    per_mille: tuple[str, ...] = ()
+    per_ten_thousand: tuple[str, ...] = ()
+    times_signs: tuple[str, ...] = ()
     zh_digits: dict[str, int]
     zh_scales: dict[str, int]
     zh_classifiers: str
@@ -56,6 +59,8 @@ class Vocabulary(_Model):
     task_title: re.Pattern[str]
     task_for_after: re.Pattern[str]
     task_for_before: re.Pattern[str]
+    requester: re.Pattern[str]
+    notify_me: re.Pattern[str]
     notify_verbs: Bilingual
     media: dict[str, re.Pattern[str]]
     channel: re.Pattern[str]
@@ -130,6 +135,8 @@ def load_vocabulary(path: Path = VOCABULARY_PATH) -> Vocabulary:
         task_title=_compile(actions["title"]),
         task_for_after=_compile(actions["task_for"]["after"]),
         task_for_before=_compile(actions["task_for"]["before"]),
+        requester=_compile(actions["requester"]),
+        notify_me=_compile(actions["notify_me"]),
         notify_verbs=_bilingual(actions["notify_verbs"]),
         media={name: _compile(p) for name, p in actions["media"].items()},
         channel=re.compile(actions["channel"]),
