@@ -14,7 +14,9 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 
@@ -24,6 +26,7 @@ from tools.database import connect
 from tools.monitors.alerts import Alert
 from tools.monitors.spec import Condition, MonitorSpec, Signal, Window
 
+T = TypeVar("T")
 SPEC = MonitorSpec(
     conditions=(Condition(signal=Signal(measure="characteristic", statistic="stdev",
                                         name="weight", unit="g"),
@@ -51,11 +54,11 @@ SELECT part_id, batch_id, started_at, v FROM r WHERE hit = 1 AND run_len = 2
 """
 
 
-def _timed(fn: object, runs: int) -> tuple[float, object]:
-    times, result = [], None
+def _timed(fn: Callable[[], T], runs: int) -> tuple[float, T]:
+    times: list[float] = []
     for _ in range(runs):
         started = time.perf_counter()
-        result = fn()  # type: ignore[operator]
+        result = fn()
         times.append(time.perf_counter() - started)
     return statistics.median(times), result
 
@@ -86,14 +89,14 @@ def main() -> None:
     with connect(url) as db:
         backtest(SPEC, db=db)  # warm-up: file cache, catalog pages
         compiled_s, result = _timed(lambda: backtest(SPEC, db=db), args.runs)
-    alerts = result.alerts  # type: ignore[attr-defined]
+    alerts = result.alerts
     figures.update(compiled_s=round(compiled_s, 3), alerts=len(alerts))
 
     con = duckdb.connect(str(path), read_only=True)
     con.execute("SET enable_progress_bar = false")
     naive_s, naive_rows = _timed(lambda: con.execute(NAIVE_SQL).fetchall(), max(2, args.runs // 2))
     con.close()
-    naive = {(r[0], r[1]) for r in naive_rows}  # type: ignore[attr-defined]
+    naive = {(r[0], r[1]) for r in naive_rows}
     figures.update(naive_sql_s=round(naive_s, 3), naive_ratio=round(naive_s / compiled_s, 2),
                    naive_agrees=naive == _keys(alerts))
 
@@ -103,7 +106,7 @@ def main() -> None:
         reference_s, reference = _timed(lambda: reference_alerts(SPEC, url), 1)
         figures.update(reference_pandas_s=round(reference_s, 2),
                        reference_ratio=round(reference_s / compiled_s, 1),
-                       reference_agrees=_keys(reference) == _keys(alerts))  # type: ignore[arg-type]
+                       reference_agrees=_keys(reference) == _keys(alerts))
 
     write_results("monitor_backtest", figures)
 

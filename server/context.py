@@ -6,7 +6,7 @@ The CLI and the REST API both go through here, so they read the same plant the s
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -45,10 +45,7 @@ def build_demo_plant(url: str, *, seed: int, months: int, replace: bool,
                      manifest_path: Path | None = None, quiet: bool = False) -> BuildReport:
     from tools.demo_plant import build_plant
 
-    if quiet:
-        return build_plant(url, seed=seed, months=months, replace=replace,
-                           manifest_path=manifest_path)
-    with progress_bar("building plant") as progress:
+    with nullcontext(None) if quiet else progress_bar("building plant") as progress:
         return build_plant(url, seed=seed, months=months, replace=replace,
                            manifest_path=manifest_path, progress=progress)
 

@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from tools.errors import AndonError
+from tools.run_sql import json_value
 
 stdout = Console(soft_wrap=True)
 stderr = Console(stderr=True, soft_wrap=True)
@@ -25,15 +26,9 @@ EXIT_REFUSED = 2
 def _default(value: Any) -> Any:
     if isinstance(value, BaseModel):
         return value.model_dump(mode="json")
-    if isinstance(value, dt.datetime):
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=dt.UTC)
-        return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
-    if isinstance(value, dt.date):
-        return value.isoformat()
     if hasattr(value, "item"):  # numpy scalars
         return value.item()
-    return str(value)
+    return json_value(value)
 
 
 def to_json(payload: Any) -> str:
@@ -66,5 +61,5 @@ def _cell(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:.6g}"
     if isinstance(value, dt.datetime):
-        return str(_default(value))
+        return str(json_value(value))
     return str(value)

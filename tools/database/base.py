@@ -124,15 +124,9 @@ class Database(abc.ABC):
         values = exp.Tuple(expressions=[exp.Placeholder() for _ in columns])
         stmt = exp.insert(exp.values([values]), exp.to_table(table),
                           columns=[exp.to_identifier(c) for c in columns])
-        sql = stmt.sql(dialect=self.dialect)
-        # sqlglot renders placeholders as ? (or %s for postgres); drivers differ, so the
-        # placeholder token is swapped here. Identifiers come from the reference schema.
-        for token in ("%s", "?"):
-            sql = sql.replace(token, placeholder) if token != placeholder else sql
-        return sql
-
-    def quote(self, name: str) -> str:
-        return exp.to_identifier(name, quoted=True).sql(dialect=self.dialect)
+        # sqlglot renders placeholders as ? in MySQL and SQLite; PyMySQL wants %s. The
+        # identifiers come from the reference schema, so no ? occurs elsewhere.
+        return stmt.sql(dialect=self.dialect).replace("?", placeholder)
 
     def table_checksum(self, table: str) -> tuple[int, str]:
         """Row count and an order-independent digest of a table's rows (for tamper tests)."""
