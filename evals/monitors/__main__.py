@@ -36,9 +36,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--db", help="DuckDB URL of the demo plant (built there if missing; "
                         "default: a file in the temp directory)")
     parser.add_argument("--backend", default="deterministic", help="reader backend")
-    parser.add_argument("--split", choices=("main", "heldout", "all"), default="main",
-                        help="dataset split: main (monitors*.yaml), heldout (heldout_*.yaml, "
-                        "never tune a reader on it) or all")
+    parser.add_argument("--split", choices=("main", "heldout", "heldout2", "all"), default="main",
+                        help="dataset split: main (monitors*.yaml), heldout (heldout_*.yaml), "
+                        "heldout2 (heldout2_*.yaml; never tune a reader on these) or all")
     parser.add_argument("--dialects", default=",".join(DIALECTS),
                         help="dialects of the SQL proof, comma separated")
     parser.add_argument("--pg-server", default=DEFAULT_SERVERS["postgresql"],

@@ -2,8 +2,10 @@
 means (a full ``MonitorSpec``) or the refusal it deserves.
 
 Files: ``evals/datasets/monitors*.yaml`` (the ``main`` split, the one readers are developed
-against) and ``evals/datasets/heldout_*.yaml`` (the ``heldout`` split, written separately to
-measure how a reader generalises; never tune a reader on it), each ``{description: ...,
+against), ``evals/datasets/heldout_*.yaml`` (the ``heldout`` split, written separately to
+measure how a reader generalises; never tune a reader on it) and
+``evals/datasets/heldout2_*.yaml`` (``heldout2``, a second such split written later by
+other hands, after the first had been seen by the reader's authors), each ``{description: ...,
 cases: [...]}`` with cases ``{id, lang, request, expected | refusal, note?}``.
 """
 
@@ -21,11 +23,12 @@ from tools.monitors.spec import MonitorSpec, parse_spec
 
 DATASETS = Path(__file__).resolve().parents[1] / "datasets"
 DATASET_GLOB = "monitors*.yaml"
-Split = Literal["main", "heldout", "all"]
+Split = Literal["main", "heldout", "heldout2", "all"]
 SPLIT_GLOBS: dict[str, tuple[str, ...]] = {
     "main": (DATASET_GLOB,),
     "heldout": ("heldout_*.yaml",),
-    "all": (DATASET_GLOB, "heldout_*.yaml"),
+    "heldout2": ("heldout2_*.yaml",),
+    "all": (DATASET_GLOB, "heldout_*.yaml", "heldout2_*.yaml"),
 }
 RefusalCode = Literal["unknown_characteristic", "unknown_part", "not_a_monitor",
                       "ambiguous_request"]
@@ -76,9 +79,9 @@ def _case(raw: Any, source: str, index: int) -> Case:
 
 def split_files(split: Split = "main") -> list[Path]:
     """The dataset files of a split: ``main`` (``monitors*.yaml``), ``heldout``
-    (``heldout_*.yaml``) or ``all``."""
+    (``heldout_*.yaml``), ``heldout2`` (``heldout2_*.yaml``) or ``all``."""
     if split not in SPLIT_GLOBS:
-        raise InvalidInput(f"unknown dataset split {split!r}; use main, heldout or all")
+        raise InvalidInput(f"unknown dataset split {split!r}; use main, heldout, heldout2 or all")
     return [path for pattern in SPLIT_GLOBS[split] for path in sorted(DATASETS.glob(pattern))]
 
 

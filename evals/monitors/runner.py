@@ -42,7 +42,8 @@ class RunOptions(BaseModel):
     """What to evaluate and where."""
 
     backend: str = "deterministic"
-    split: Split = Field(default="main", description="dataset split: main, heldout or all")
+    split: Split = Field(default="main",
+                         description="dataset split: main, heldout, heldout2 or all")
     dialects: list[str] = Field(default_factory=lambda: list(DIALECTS))
     duckdb_url: str | None = None
     servers: dict[str, str] = Field(default_factory=dict)

@@ -20,13 +20,15 @@ from tools.demo_plant import build_plant
 from tools.errors import InvalidInput
 from tools.monitors.spec import MonitorSpec
 
-REQUIREMENTS = {"main": "dataset_requirements.yaml", "heldout": "heldout_requirements.yaml"}
+REQUIREMENTS: dict[Split, str] = {"main": "dataset_requirements.yaml",
+                                  "heldout": "heldout_requirements.yaml",
+                                  "heldout2": "heldout2_requirements.yaml"}
 REQUIRED = {split: yaml.safe_load((FIXTURES / "evals" / name).read_text())
             for split, name in REQUIREMENTS.items()}
-CASES: dict[Split, list[Case]] = {"main": load_cases(), "heldout": load_cases(split="heldout")}
+CASES: dict[Split, list[Case]] = {split: load_cases(split=split) for split in REQUIREMENTS}
 MONITORS = {split: [c for c in cases if c.expected is not None]
             for split, cases in CASES.items()}
-SPLITS = pytest.mark.parametrize("split", ["main", "heldout"])
+SPLITS = pytest.mark.parametrize("split", list(REQUIREMENTS))
 
 
 def _spec(case: Case) -> MonitorSpec:
@@ -50,12 +52,18 @@ def test_size_languages_and_refusals(split: Split) -> None:
     assert not prefixes or [c.id for c in cases if not c.id.startswith(prefixes)] == []
 
 
-def test_splits_are_separate() -> None:
-    main, heldout = CASES["main"], CASES["heldout"]
-    assert {c.source for c in main}.isdisjoint({c.source for c in heldout})
-    assert {c.id for c in main}.isdisjoint({c.id for c in heldout})
-    assert {c.request for c in main}.isdisjoint({c.request for c in heldout})
-    assert [c.id for c in load_cases(split="all")] == [c.id for c in main + heldout]
+@pytest.mark.parametrize(("one", "other"), [("main", "heldout"), ("main", "heldout2"),
+                                            ("heldout", "heldout2")])
+def test_splits_are_separate(one: Split, other: Split) -> None:
+    first, second = CASES[one], CASES[other]
+    assert {c.source for c in first}.isdisjoint({c.source for c in second})
+    assert {c.id for c in first}.isdisjoint({c.id for c in second})
+    assert {c.request for c in first}.isdisjoint({c.request for c in second})
+
+
+def test_all_is_every_split_in_order() -> None:
+    everything = CASES["main"] + CASES["heldout"] + CASES["heldout2"]
+    assert [c.id for c in load_cases(split="all")] == [c.id for c in everything]
     with pytest.raises(InvalidInput):
         load_cases(split="train")  # type: ignore[arg-type]
 
