@@ -35,6 +35,7 @@ from tools.monitors.reader.scope import fit_scope, read_scope
 from tools.monitors.reader.signals import Cues, name_options, read_signals
 from tools.monitors.reader.tokens import ENTITY_KINDS, Token, scan
 from tools.monitors.reader.typos_zh import correct_chinese
+from tools.monitors.reader.unknown_names import refuse_unknown_entity_names
 from tools.monitors.reader.vocabulary import load_vocabulary
 from tools.monitors.reader.windows import WindowReading, mask, read_window
 from tools.monitors.spec import Language, MonitorSpec, Window
@@ -90,6 +91,7 @@ def _read(text: str, tokens: list[Token], index: CatalogIndex, catalog: Catalog,
     actions = read_actions(working, free)
     working = mask(working, actions.spans)
     free = [t for t in free if not t.inside(actions.spans)]
+    refuse_unknown_entity_names(working, free, index, catalog)
     refuse_unknown_chinese_names(working, free, catalog)
     context = read_context(mask(text, [*evidence.spans, *actions.spans]), free,
                            relative=bool(baseline))

@@ -82,6 +82,7 @@ class CatalogIndex(BaseModel):
     zh_names: dict[int, dict[str, str]] = {}
     name_words: frozenset[str] = frozenset()
     generic_heads: dict[str, dict[str, tuple[str, ...]]] = {}
+    romanised_heads: dict[str, tuple[NamedThing, ...]] = {}
 
     def parts_with_characteristic(self, name: str) -> tuple[str, ...]:
         return tuple(sorted(self.characteristic_units.get(name, {})))
@@ -168,7 +169,25 @@ def _build(catalog: Catalog, base: Lexicon) -> CatalogIndex:
         names_by_measure=aliased,
         zh_names=zh_names(lexicon, by_measure),
         generic_heads=generic_heads(lexicon, aliased),
+        romanised_heads=_romanised_heads(names, _generic_words(base)),
     )
+
+
+_ROMANISED_KINDS = ("supplier", "machine")
+_MIN_HEAD = 4  # letters: shorter romanised words collide with everyday pinyin syllables
+
+
+def _romanised_heads(names: list[NamedThing], generic: frozenset[str]
+                     ) -> dict[str, tuple[NamedThing, ...]]:
+    """The first word of each romanised supplier and machine name ("baoshan", "engel"),
+    and who carries it: what a Chinese spelling of the name is matched against."""
+    found: dict[str, list[NamedThing]] = defaultdict(list)
+    for thing in names:
+        head = thing.words[0] if thing.words else ""
+        if thing.kind in _ROMANISED_KINDS and head.isascii() and head.isalpha() \
+                and len(head) >= _MIN_HEAD and head not in generic:
+            found[head].append(thing)
+    return {k: tuple(v) for k, v in found.items()}
 
 
 def _by_norm(names: Iterable[str]) -> dict[str, str]:
@@ -181,11 +200,16 @@ _PLURAL_KINDS = frozenset({"defect", "family", "characteristic", "parameter",
 
 def _plurals(terms: list[Term]) -> list[Term]:
     """English plurals the shipped lexicon does not add: defect names ("short shots") and
-    the plant's own nouns ("impellers")."""
+    the plant's own nouns ("impellers"); and singulars of words for kinds of parts
+    ("a stamped part")."""
     out: list[Term] = []
     for term in terms:
         text = normalize_text(term.text)
         last = text.split(" ")[-1]
+        if term.denotes_parts and term.language == "en" and " " in text \
+                and singular(last) != last:  # "any stamped part" as "stamped parts"
+            out.append(term.model_copy(update={"text": text[:-len(last)] + singular(last)}))
+            continue
         if term.kind not in _PLURAL_KINDS or term.language != "en" or not last.isalpha() \
                 or len(last) < 3 or last.endswith("s"):
             continue

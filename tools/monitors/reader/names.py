@@ -30,6 +30,10 @@ from tools.monitors.reader.index import (
 _ASCII_WORD = re.compile(r"(?<![\w#@.\-])[A-Za-z]+(?:'[a-z]+)?(?![\w@\-])", re.ASCII)
 _ID = re.compile(r"(?<![\w#@.])[A-Za-z][A-Za-z0-9]*(?:[-_/.][A-Za-z0-9]+)*(?![\w@])", re.ASCII)
 _NAME_WORD = re.compile(r"[A-Za-z0-9]+")
+_GLUE = re.compile(r"[\s,-]*")
+# size words people use for the one a name uses ("the big sensor housing": "..., large")
+SAME_SIZE = {"big": "large", "bigger": "large", "huge": "large", "little": "small",
+              "tiny": "small", "smaller": "small", "larger": "large"}
 _JOINER = re.compile(r"[\s,-]{1,3}")
 _MIN_TYPO_LENGTH = 5
 _SHORT_WORD = 5  # typos this short are corrected only into naming words (index.name_words)
@@ -186,6 +190,9 @@ def find_names(text: str, index: CatalogIndex) -> list[NameHit]:
         first, last = position, position + best_length - 1
         if len(best) > 1:
             best, first, last = _narrowed(words, hits, best, first, last, index)
+        else:
+            first, last = _grown(text, words, hits, best[0], first, last,
+                                 index.generic_words)
         start, end = words[first][1], words[last][2]
         keys = tuple(dict.fromkeys(t.key for t in best))
         hits.append(NameHit(start=start, end=end, text=text[start:end], kind=kind, keys=keys))
@@ -206,10 +213,34 @@ def _narrowed(words: list[tuple[str, int, int]], hits: list[NameHit], best: list
         word = words[neighbour][0]
         if word.isdigit() or len(word) < 3:
             continue
+        word = SAME_SIZE.get(word, word)
         holding = [t for t in best if word in {singular(w) for w in t.words}]
         if holding and len(holding) < len(best):
             return holding, min(first, neighbour), max(last, neighbour)
     return best, first, last
+
+
+def _grown(text: str, words: list[tuple[str, int, int]], hits: list[NameHit],
+           thing: NamedThing, first: int, last: int,
+           generic: frozenset[str]) -> tuple[int, int]:
+    """The stretch grown over neighbouring words of the same name written in another
+    order: "12-pin connector body" for "Connector body 12-pin" (not over generic words:
+    "the Schuler press force" keeps "press force")."""
+    taken = hits[-1].end if hits else -1
+    own = set(_singular_forms(thing.words))
+
+    def joins(inner: int, outer: int) -> bool:
+        """``outer`` is a word of the name right next to ``inner``, not yet taken in."""
+        left, right = sorted((inner, outer))
+        return (_GLUE.fullmatch(text[words[left][2]:words[right][1]]) is not None
+                and words[outer][0] in own and words[outer][0] not in generic
+                and words[outer][0] not in {w for w, _, _ in words[first:last + 1]})
+
+    while first > 0 and words[first - 1][1] > taken and joins(first, first - 1):
+        first -= 1
+    while last + 1 < len(words) and joins(last, last + 1):
+        last += 1
+    return first, last
 
 
 def _prefix_length(words: list[tuple[str, int, int]], position: int,
@@ -255,14 +286,15 @@ def _reordered_length(text: str, words: list[tuple[str, int, int]], position: in
 def _distinctive(matched: list[tuple[str, int, int]], thing: NamedThing, length: int,
                  index: CatalogIndex) -> bool:
     """A whole name always counts; a part of one needs a word that is not generic
-    vocabulary, and one word alone counts only for a supplier."""
+    vocabulary, and one word alone counts only for a supplier ("Kanto") or as a machine's
+    maker ("the Engel press": the first word of "Engel victory 200")."""
     kind = thing.kind
     if length == len(thing.words):
         return length > 1 or thing.words[0] not in index.generic_words
     distinct = [w for w, _, _ in matched if w not in index.generic_words and not w.isdigit()]
     if not distinct:
         return False
-    return length >= 2 or (kind == "supplier" and len(distinct[0]) >= 4) \
+    return length >= 2 or (kind in ("supplier", "machine") and len(distinct[0]) >= 4) \
         or (kind == "material" and _grade_code(distinct[0]))
 
 

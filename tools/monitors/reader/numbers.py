@@ -25,6 +25,25 @@ _ARROW = re.compile(r"\s*(?:-+>|=+>(?=\s*[^\s\d.+-])|→|⟶|⇒)\s*")
 _SHIFT_LETTER = re.compile(r"(?<![A-Za-z0-9])([A-Za-z0-9])\s+(?=班(?!组|长))")
 
 
+_SPAN_EN = r"(seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?)"
+# "half a minute" -> "0.5 minute", "two and a half hours" (after number words) -> "2.5
+# hours", "半小时" -> "0.5小时", "1个半小时" -> "1.5小时"
+_HALVES = (
+    (re.compile(rf"\bhalf\s+an?\s+{_SPAN_EN}\b", re.IGNORECASE), r"0.5 \1"),
+    (re.compile(rf"\ban?\s+{_SPAN_EN}\s+and\s+a\s+half\b", re.IGNORECASE), r"1.5 \1"),
+    (re.compile(rf"\b(\d+)\s+and\s+a\s+half\s+{_SPAN_EN}\b", re.IGNORECASE), r"\1.5 \2"),
+    (re.compile(rf"\b(\d+)\s+{_SPAN_EN}\s+and\s+a\s+half\b", re.IGNORECASE), r"\1.5 \2"),
+    (re.compile(rf"\ba\s+quarter\s+(?:of\s+)?an?\s+{_SPAN_EN}\b", re.IGNORECASE), r"0.25 \1"),
+    (re.compile(r"(\d+)个半(小时|钟头|月|星期)"), r"\1.5\2"),
+    # "每转0.152毫米", "0.152毫米每转" -> "0.152mm/rev"
+    (re.compile(r"每转\s*(\d+(?:\.\d+)?)\s*(?:毫米|mm)"), r"\1mm/rev"),
+    (re.compile(r"每转\s*(\d+(?:\.\d+)?)\s*(?:微米|um|μm)"), r"\1um/rev"),
+    (re.compile(r"(\d+(?:\.\d+)?)\s*(?:毫米|mm)\s*(?:每转|/转)"), r"\1mm/rev"),
+    (re.compile(r"(\d+(?:\.\d+)?)\s*(?:微米|um|μm)\s*(?:每转|/转)"), r"\1um/rev"),
+    (re.compile(r"(?<![0-9一二三四五六七八九十两])半(?:个)?(小时|钟头|分钟|星期|月)"), r"0.5\1"),
+)
+
+
 def normalize_request(text: str) -> str:
     """The request with NFKC applied, Chinese and English number words as digits, and
     thousands separators dropped; spacing collapsed."""
@@ -34,6 +53,8 @@ def normalize_request(text: str) -> str:
     folded = _english_numbers(folded, words)
     folded = _THOUSANDS.sub("", folded)
     folded = _english_rates(folded, words)
+    for pattern, replacement in _HALVES:
+        folded = pattern.sub(replacement, folded)
     folded = _ARROW.sub("; ", folded)
     folded = _SHIFT_LETTER.sub(r"\1", folded)
     return " ".join(folded.split())

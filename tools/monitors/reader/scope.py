@@ -17,8 +17,10 @@ from tools.catalog import Catalog
 from tools.errors import InvalidInput, UnknownPart
 from tools.monitors.grounding import nearest_names
 from tools.monitors.reader.index import CatalogIndex, singular
+from tools.monitors.reader.names import SAME_SIZE
 from tools.monitors.reader.tokens import Token
 from tools.monitors.reader.vocabulary import load_vocabulary
+from tools.monitors.reader.zh_name_forms import zh_word_forms
 from tools.monitors.spec import SCOPE_FIELDS_BY_UNIT, Scope
 
 _FIELD_OF_KIND = {"part": "part_ids", "line": "line_ids", "machine": "machine_ids",
@@ -69,7 +71,9 @@ def read_scope(text: str, tokens: list[Token], index: CatalogIndex,
             if field is None:
                 continue
             if term.kind == "family":
-                for part_id, family in _family_or_parts(term.concept, token, index, catalog):
+                qualified = _qualified_parts(text, token, term.concept, catalog)
+                for part_id, family in qualified or _family_or_parts(term.concept, token,
+                                                                     index, catalog):
                     if family:
                         add("families", family)
                     else:
@@ -96,18 +100,22 @@ def read_scope(text: str, tokens: list[Token], index: CatalogIndex,
 
 
 def _drop_describing_processes(fields: dict[str, list[str]], catalog: Catalog) -> None:
-    """"冲压线 LN-ST1", "the assembly fixture T-410A": a process word next to a line,
-    machine or tool of that process describes it and filters nothing more."""
+    """"冲压线 LN-ST1", "the assembly fixture T-410A", "P-210 冲床上": a process word
+    next to a line, machine or tool of that process, or naming how every named part is
+    made, describes it and filters nothing more."""
     processes = fields.get("processes")
     if not processes:
         return
     line_process = {ln.line_id: ln.process for ln in catalog.lines}
-    described = {line_process.get(x) for x in fields.get("line_ids", ())}
+    described: set[str | None] = {line_process.get(x) for x in fields.get("line_ids", ())}
     described |= {line_process.get(m.line_id) for m in catalog.machines
                   if m.machine_id in fields.get("machine_ids", ())}
     described |= {p for t in catalog.tools if t.tool_id in fields.get("tool_ids", ())
                   for part in catalog.parts if part.part_id == t.part_id
                   for p in part.processes}
+    named = [part for part in catalog.parts if part.part_id in fields.get("part_ids", ())]
+    if named:  # "P-210 冲床上生产的": every part named is made that way already
+        described |= set.intersection(*(set[str | None](part.processes) for part in named))
     kept = [p for p in processes if p not in described]
     if kept:
         fields["processes"] = kept
@@ -141,6 +149,27 @@ def _refuse_unknown_shift(text: str, catalog: Catalog) -> None:
     raise UnknownPart(f"this plant has no shift called {named.group(0).strip()!r}; its shifts "
                       f"are {', '.join(catalog.shifts) or 'not recorded'}", kind="shift",
                       suggestions=list(catalog.shifts))
+
+
+def _qualified_parts(text: str, token: Token, family: str,
+                     catalog: Catalog) -> list[tuple[str, str]]:
+    """"the large housing", "大外壳": a word right before a family word that only some of
+    the family's part names hold names those parts."""
+    members = [p for p in catalog.parts if p.family == family]
+    before = text[:token.start].rstrip()
+    english = re.search(r"([A-Za-z]+)$", before)
+    holding: list[str] = []
+    if english and len(english.group(1)) >= 3:
+        word = english.group(1).casefold()
+        word = SAME_SIZE.get(word, word)
+        holding = [p.part_id for p in members
+                   if word in re.findall(r"[a-z0-9]+", p.name.casefold())]
+    elif before[-1:] and "\u3400" <= before[-1] <= "\u9fff":
+        holding = [p.part_id for p in members
+                   if any(before.endswith(w) for w in zh_word_forms(p.name))]
+    if 0 < len(holding) < len(members):
+        return [(part_id, "") for part_id in holding]
+    return []
 
 
 def _family_or_parts(family: str, token: Token, index: CatalogIndex,

@@ -19,19 +19,24 @@ from tools.errors import AndonError
 from tools.monitors.reader.index import CatalogIndex
 from tools.monitors.reader.names import find_ids, find_names
 from tools.monitors.reader.vocabulary import load_vocabulary
+from tools.monitors.reader.zh_entity_names import find_zh_entity_names
 from tools.units import CANONICAL_UNITS, normalize_unit
 
 TokenKind = Literal["term", "number", "unknown_id", "channel", "email"]
 ENTITY_KINDS = frozenset({"part", "line", "machine", "tool", "supplier", "material", "plant"})
 _NUMBER = re.compile(r"(?<![\w./])(?<![A-Za-z_]-)([+-]?(?:\d+(?:\.\d+)?|\.\d+))", re.ASCII)
-_UNIT_TEXT = re.compile(r"\s?(°\s?[CF]|℃|℉|‰|‱|兆牛顿?|度|[A-Za-zµμ%][A-Za-z0-9µμ/·.*%]*)")
+_UNIT_TEXT = re.compile(r"\s?(°\s?[CF]|℃|℉|‰|‱|兆牛顿?|度|分钟|秒钟?|小时"
+                        r"|[A-Za-zµμ%][A-Za-z0-9µμ/·.*%]*)")
 _EXTRA_UNITS = {"c": "degC", "°c": "degC", "° c": "degC", "℃": "degC", "度": "degC",
                 "f": "degF", "°f": "degF", "° f": "degF", "℉": "degF", "deg": "degC",
                 "degrees": "degC", "percent": "%", "pct": "%", "microns": "um",
                 "micron": "um", "grams": "g", "gram": "g", "milligrams": "mg",
                 "millimeters": "mm", "millimetres": "mm", "seconds": "s", "sec": "s",
                 "secs": "s", "ml/min": "ml/min", "g/10min": "g/10min", "mm/rev": "mm/rev",
-                "兆牛": "MN", "兆牛顿": "MN", "meganewton": "MN", "meganewtons": "MN"}
+                "兆牛": "MN", "兆牛顿": "MN", "meganewton": "MN", "meganewtons": "MN",
+                "minute": "min", "minutes": "min", "mins": "min", "hour": "h", "hours": "h",
+                "hrs": "h", "second": "s", "分钟": "min", "秒": "s", "秒钟": "s",
+                "小时": "h"}
 _NOT_UNITS = frozenset({"in", "t", "d", "m", "a", "h", "min", "k"})
 
 
@@ -64,11 +69,14 @@ class Token(BaseModel):
 def scan(text: str, index: CatalogIndex) -> list[Token]:
     """Every token of ``text`` (already normalised), in order, not overlapping."""
     candidates: list[tuple[int, Token]] = []
+    phrases: list[tuple[int, int]] = []
     for match in index.lexicon.find_in(text):
         entity = any(t.kind in ENTITY_KINDS for t in match.terms)
         candidates.append((0 if entity else 3, Token(start=match.start, end=match.end,
                                                      text=match.text,
                                                      terms=tuple(match.terms))))
+        if not entity:
+            phrases.append((match.start, match.end))
     for hit in find_ids(text, index):
         if hit.keys and hit.kind:
             terms = tuple(_entity_term(hit.text, key, hit.kind) for key in hit.keys)
@@ -79,9 +87,10 @@ def scan(text: str, index: CatalogIndex) -> list[Token]:
                                         kind="unknown_id",
                                         terms=(_entity_term(hit.text, hit.text,
                                                             hit.kind or "part"),))))
-    for name in find_names(text, index):
-        terms = tuple(_entity_term(name.text, key, name.kind) for key in name.keys)
-        candidates.append((2, Token(start=name.start, end=name.end, text=name.text,
+    for name in [*find_names(text, index), *find_zh_entity_names(text, index)]:
+        start, end = name.start, _before_phrase(text, name.start, name.end, phrases)
+        terms = tuple(_entity_term(text[start:end], key, name.kind) for key in name.keys)
+        candidates.append((2, Token(start=start, end=end, text=text[start:end],
                                     terms=terms)))
     vocabulary = load_vocabulary()
     for pattern, kind in ((vocabulary.email_address, "email"), (vocabulary.channel, "channel")):
@@ -91,6 +100,15 @@ def scan(text: str, index: CatalogIndex) -> list[Token]:
     chosen = _choose(candidates)
     chosen.extend(_numbers(text, chosen, index))
     return sorted(chosen, key=lambda t: t.start)
+
+
+def _before_phrase(text: str, start: int, end: int, phrases: list[tuple[int, int]]) -> int:
+    """Where a name ends when its last words begin a longer phrase of the lexicon: "the
+    Schuler press force" names the Schuler press's maker, then "press force"."""
+    for phrase_start, phrase_end in phrases:
+        if start < phrase_start < end < phrase_end and text[start:phrase_start].strip():
+            return len(text[:phrase_start].rstrip())
+    return end
 
 
 def _entity_term(text: str, key: str, kind: str) -> Term:
@@ -159,6 +177,11 @@ def _shrinking(written: str) -> list[str]:
 def _known_unit(candidate: str) -> str | None:
     if candidate in ("A", "V", "N", "W", "kW"):  # capitals only: 'a' is an article
         return candidate
+    if "/" in candidate.strip("/"):  # a rate written whole ("µm/rev", "g/10 min")
+        try:
+            return normalize_unit(candidate)
+        except AndonError:
+            pass
     if candidate in load_vocabulary().written_units:
         try:
             return normalize_unit(candidate)

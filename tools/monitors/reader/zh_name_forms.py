@@ -21,6 +21,7 @@ _WORDS_FILE = Path(__file__).with_name("name_words_zh.yaml")
 _TOKEN = re.compile(r"[a-z]+|\d+")
 _ZH_DIGITS = "零一二三四五六七八九"
 _MAX_FORMS = 12
+_SIZE = re.compile(r"(\d+)\s*-?\s*([a-z]+?)s?\b")
 
 
 @cache
@@ -50,6 +51,12 @@ def zh_forms(name: str) -> tuple[str, ...]:
     sized = re.split(r"\s\d+\S*", head, maxsplit=1)[0] if "line" not in head else head
     variants = [_translate(tail) + _translate(head) if tail else _translate(head),
                 _translate(head), _translate(bare), _translate(sized)]
+    size = _SIZE.search(head)
+    if size and "line" not in head:  # "Connector body 12-pin" -> 12针连接器本体
+        written = _forms(_data()["sizes"]).get(size.group(2), ())
+        spelled = [(f"{size.group(1)}{w}",) for w in written]
+        variants += [[s, *_translate(sized)] for s in spelled]
+        variants += [[*_translate(sized), s] for s in spelled]
     forms: list[str] = []
     for number, pieces in enumerate(variants):
         if not pieces or any(not p for p in pieces) or (number and len(pieces) < 2):
@@ -57,6 +64,14 @@ def zh_forms(name: str) -> tuple[str, ...]:
         forms.extend("".join(choice) for choice in itertools.islice(
             itertools.product(*pieces), _MAX_FORMS))
     return tuple(f for f in dict.fromkeys(forms) if len(f) >= 2 and not f.isdigit())
+
+
+def zh_word_forms(name: str) -> tuple[str, ...]:
+    """The Chinese forms of each word of an English name ("Sensor housing, large" -> 传感器,
+    外壳, 壳体, 大, 大型), for telling parts apart by one word."""
+    words, _, _ = _dictionary()
+    return tuple(form for token in _TOKEN.findall(name.casefold())
+                 for form in words.get(token, ()))
 
 
 def _translate(text: str) -> list[tuple[str, ...]]:
