@@ -90,3 +90,11 @@ class UnitMismatch(AndonError):
 
     code = "unit_mismatch"
     http_status = 422
+
+
+class InsufficientData(AndonError):
+    """Data that cannot support the statistic asked for: too few points, no spread, a
+    one-sided specification for a two-sided capability index (``details`` names it)."""
+
+    code = "insufficient_data"
+    http_status = 422
