@@ -41,13 +41,19 @@ def backtest_command(request: RequestArg, db: DbOption = None, mapping: MappingO
             print_json(result.model_dump(mode="json"))
             return
         stdout.print(f"[bold]Understood:[/] {result.understood}", highlight=False)
+        for note in result.notes:
+            stdout.print(f"Note: {note}", highlight=False)
         if not result.alerts:
             stdout.print("No alerts over the history in the database.")
             return
-        print_rows(["#", "group", "unit", "at", "value"],
+        spc = any(a.rules for a in result.alerts)
+        print_rows(["#", "group", "unit", "at", "value", *(["rules"] if spc else [])],
                    [(i, ", ".join(f"{k}={v}" for k, v in a.group.items()), a.unit_id, a.at,
-                     a.value) for i, a in enumerate(result.alerts, start=1)],
+                     a.value, *([", ".join(a.rules)] if spc else []))
+                    for i, a in enumerate(result.alerts, start=1)],
                    title=f"{len(result.alerts)} alerts (one per episode)")
+        if result.truncated:
+            stdout.print(f"Only the first {result.row_cap} are shown (the row cap).")
 
 
 @monitor_app.command("explain")

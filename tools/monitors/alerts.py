@@ -6,7 +6,10 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from tools.monitors.spc_spec import SpcMonitorSpec
 from tools.monitors.spec import MonitorSpec
+
+AnyMonitorSpec = MonitorSpec | SpcMonitorSpec
 
 
 class Alert(BaseModel):
@@ -19,6 +22,8 @@ class Alert(BaseModel):
     unit_id: str
     at: dt.datetime
     value: float | None
+    rules: tuple[str, ...] = Field(default=(), description="SPC monitors: the run rules "
+                                   "that flagged the unit (e.g. nelson-2)")
 
     @field_validator("at")
     @classmethod
@@ -37,7 +42,7 @@ class Reading(BaseModel):
 
     request: str
     understood: str = Field(description="the reading taken, in the request's language")
-    spec: MonitorSpec
+    spec: AnyMonitorSpec
 
 
 class BacktestResult(BaseModel):
@@ -45,6 +50,6 @@ class BacktestResult(BaseModel):
 
     request: str
     understood: str
-    spec: MonitorSpec
+    spec: AnyMonitorSpec
     sql: str
     alerts: list[Alert]

@@ -14,6 +14,8 @@ from tools.database import Database
 from tools.errors import SqlExecutionError
 from tools.monitors.alerts import Alert, BacktestResult
 from tools.monitors.compiler import CompiledMonitor, compile_monitor
+from tools.monitors.spc_backtest import backtest_spc_rows
+from tools.monitors.spc_spec import SpcMonitorSpec
 from tools.monitors.spec import MonitorSpec
 from tools.sql_guard import MAX_ROW_CAP, GuardPolicy, guard_sql
 
@@ -26,6 +28,8 @@ class BacktestOutcome(BacktestResult):
     truncated: bool = Field(default=False, description="true when there were more alerts "
                             "than the row cap allowed; the list then holds the first ones")
     row_cap: int = Field(description="the most alerts the guarded query could return")
+    notes: list[str] = Field(default_factory=list, description="what the backtest could "
+                             "not judge (SPC monitors: groups without enough batches)")
 
 
 def default_policy() -> GuardPolicy:
@@ -33,7 +37,7 @@ def default_policy() -> GuardPolicy:
     return GuardPolicy.for_role(BACKTEST_ROLE, row_cap=MAX_ROW_CAP)
 
 
-def _timestamp(value: Any) -> dt.datetime:
+def timestamp(value: Any) -> dt.datetime:
     """A database time as an aware UTC datetime (SQLite returns ISO text)."""
     if isinstance(value, dt.datetime):
         return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
@@ -63,13 +67,14 @@ def alerts_from_rows(compiled: CompiledMonitor, columns: Sequence[str],
     for row in rows:
         group = {key: str(row[index[key]]) for key in compiled.group_columns}
         alerts.append(Alert(group=group, unit_id=str(row[index["unit_id"]]),
-                            at=_timestamp(row[index["at"]]),
+                            at=timestamp(row[index["at"]]),
                             value=_value(row[index["value"]])))
     return alerts
 
 
-def backtest(spec: MonitorSpec, *, db: Database, policy: GuardPolicy | None = None,
-             request: str = "", understood: str = "") -> BacktestOutcome:
+def backtest(spec: MonitorSpec | SpcMonitorSpec, *, db: Database,
+             policy: GuardPolicy | None = None, request: str = "",
+             understood: str = "") -> BacktestOutcome:
     """Run a monitor over the plant's whole history and return one alert per episode.
 
     The spec is compiled into one query for the database's dialect, checked and
@@ -77,10 +82,18 @@ def backtest(spec: MonitorSpec, *, db: Database, policy: GuardPolicy | None = No
     one, and the row cap) and run read-only. ``sql`` is the query as run. Alerts come
     ordered by group, time and unit. With more alerts than the policy's row cap, the
     first ones come back and ``truncated`` is true.
+    An SPC monitor runs its data query the same way and is judged by the SPC engine
+    (spc_backtest.py); with more rows than the row cap, ``truncated`` is true and the notes
+    say so.
     Raises ``SqlRejected`` if the guard refuses the query and ``SqlExecutionError`` if the
     database fails or the timeout passes.
     """
     policy = policy or default_policy()
+    if isinstance(spec, SpcMonitorSpec):
+        sql, alerts, notes, truncated = backtest_spc_rows(spec, db=db, policy=policy)
+        return BacktestOutcome(request=request, understood=understood, spec=spec, sql=sql,
+                               alerts=alerts, truncated=truncated, row_cap=policy.row_cap,
+                               notes=notes)
     compiled = compile_monitor(spec, dialect=db.dialect)
     guarded = guard_sql(compiled.sql, dialect=db.dialect, policy=policy)
     result = db.query(guarded.sql, timeout_s=policy.timeout_s, max_rows=policy.row_cap)

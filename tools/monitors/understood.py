@@ -20,7 +20,7 @@ import yaml
 from tools.catalog import Catalog, Lexicon
 from tools.catalog.terms import normalize_text
 from tools.errors import InvalidInput
-from tools.monitors.spec import FRACTION_STATISTICS, Action, Condition, MonitorSpec
+from tools.monitors.spec import FRACTION_STATISTICS, Action, Condition, MonitorSpec, Scope
 
 PHRASES_PATH = Path(__file__).with_name("reader") / "understood.yaml"
 _UNIT_DISPLAY = {"C": "°C", "degC": "°C", "F": "°F", "degF": "°F", "um": "µm"}
@@ -29,7 +29,7 @@ _KIND_OF_MEASURE = {"characteristic": "characteristic", "parameter": "parameter"
 
 
 @functools.cache
-def _phrases() -> dict[str, Any]:
+def phrases() -> dict[str, Any]:
     data: dict[str, Any] = yaml.safe_load(PHRASES_PATH.read_text(encoding="utf-8"))
     return data
 
@@ -38,7 +38,7 @@ def explain_spec(spec: MonitorSpec, catalog: Catalog, language: str) -> str:
     """The spec in one sentence of ``language`` ('en' or 'zh')."""
     if language not in ("en", "zh"):
         raise InvalidInput(f"cannot explain a monitor in {language!r}; use en or zh")
-    words = _phrases()[language]
+    words = phrases()[language]
     unit = spec.evaluation_unit
     pooled = "pooled" if spec.window.pooled else "single"
     conditions = [_condition(c, words, pooled, language) for c in spec.conditions]
@@ -51,8 +51,9 @@ def explain_spec(spec: MonitorSpec, catalog: Catalog, language: str) -> str:
                                                 for s, c in conditions)
         said = f"{joined}，{window}" if language == "zh" and window else f"{joined}{window}"
     return words["sentence"].format(conditions=said, window="",
-                                    scope=_scope(spec, catalog, words, unit, language),
-                                    actions=_actions(spec.actions, words, language))
+                                    scope=scope_phrase(spec.scope, catalog, words, unit,
+                                                       language),
+                                    actions=actions_phrase(spec.actions, words, language))
 
 
 def _condition(condition: Condition, words: dict[str, Any], pooled: str,
@@ -62,7 +63,7 @@ def _condition(condition: Condition, words: dict[str, Any], pooled: str,
     if signal.measure == "incoming" and key == "pass_rate" and signal.name:
         key = "pass_rate_named"
     template = words["signals"][signal.measure][key][pooled]
-    name = _name(signal.name, signal.measure, language) if signal.name else ""
+    name = measure_name(signal.name, signal.measure, language) if signal.name else ""
     comparator = words["comparators"][condition.comparator]
     space = "" if language == "zh" else " "
     return template.format(name=name), f"{comparator}{space}{_threshold(condition)}"
@@ -96,11 +97,12 @@ def _window(spec: MonitorSpec, words: dict[str, Any], language: str) -> str:
     return template.format(span=f"{amount:g}{joiner}{span_word}")
 
 
-def _scope(spec: MonitorSpec, catalog: Catalog, words: dict[str, Any], unit: str,
-           language: str) -> str:
+def scope_phrase(scope: Scope, catalog: Catalog, words: dict[str, Any], unit: str,
+                 language: str) -> str:
+    """The scope's filters said in ``language`` (empty when there are none)."""
     phrases = words["scope"]
     pieces: list[str] = []
-    for field, values in spec.scope.model_dump().items():
+    for field, values in scope.model_dump().items():
         if not values:
             continue
         shown = phrases["list_and"].join(_scope_value(field, v, catalog, language)
@@ -132,7 +134,8 @@ def _scope_value(field: str, value: str, catalog: Catalog, language: str) -> str
     return value
 
 
-def _actions(actions: tuple[Action, ...], words: dict[str, Any], language: str) -> str:
+def actions_phrase(actions: tuple[Action, ...], words: dict[str, Any], language: str) -> str:
+    """The actions said in ``language`` (empty when there are none)."""
     phrases = words["actions"]
     said: list[str] = []
     roles: list[str] = []  # consecutive notifications of roles are said together
@@ -175,7 +178,8 @@ def _role(role: str, words: dict[str, Any], language: str) -> str:
     return named or _lexicon_form(role, "role", language) or role.replace("_", " ")
 
 
-def _name(name: str, measure: str, language: str) -> str:
+def measure_name(name: str, measure: str, language: str) -> str:
+    """A characteristic, parameter, inspection item or defect code as said in ``language``."""
     spaced = name.replace("_", " ")
     if language == "zh":
         return _lexicon_form(name, _KIND_OF_MEASURE[measure], "zh") or spaced

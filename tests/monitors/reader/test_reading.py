@@ -17,6 +17,7 @@ from tools.catalog import Catalog, Lexicon, Term
 from tools.errors import AndonError
 from tools.monitors.grounding import ground_spec
 from tools.monitors.reader import read_monitor
+from tools.monitors.spec import MonitorSpec
 
 CASE_FILES = sorted(p.name for p in READER_FIXTURES.glob("cases_*.yaml"))
 
@@ -50,6 +51,7 @@ def test_request_reads_as_expected(catalogs: dict[str, Catalog], catalog_name: s
         return
     reading = read_monitor(case["text"], catalog)
     assert reading.request == case["text"]
+    assert isinstance(reading.spec, MonitorSpec), f"{case['text']!r} read as an SPC monitor"
     assert comparable(reading.spec) == comparable(expected_spec(case, language)), case["text"]
     if "understood" in case:
         assert reading.understood == case["understood"]
@@ -70,6 +72,7 @@ def test_a_lexicon_can_teach_the_plant_s_own_words(catalogs: dict[str, Catalog])
     lexicon = Lexicon.load().extended([Term(text="叶轮", concept="impeller", kind="family",
                                             language="zh")])
     spec = read_monitor(text, catalogs["other"], lexicon=lexicon).spec
+    assert isinstance(spec, MonitorSpec)
     assert spec.scope.families == ("impeller",)
     assert spec.conditions[0].threshold == pytest.approx(0.8)
     assert spec.conditions[0].signal.unit == "g"

@@ -72,7 +72,7 @@ def _on_batch(alias_name: str) -> exp.Expr:
     return exp.EQ(this=col("batch_id", alias_name), expression=col("batch_id", "b"))
 
 
-def _in_scope(query: exp.Select, scope: Scope) -> tuple[exp.Select, list[exp.Expr]]:
+def in_scope(query: exp.Select, scope: Scope) -> tuple[exp.Select, list[exp.Expr]]:
     """The joins the batch-level scope filters need, and the filters themselves."""
     filters = _part_filter(scope, col("part_id", "b"))
     for column, values in (("line_id", scope.line_ids), ("machine_id", scope.machine_ids),
@@ -127,7 +127,7 @@ def batch_units(spec: MonitorSpec, dialect: str, *, with_epoch: bool) -> UnitsPl
                        alias(col("started_at", "b"), "t")).from_(table("batches", "b"))
     if with_epoch:
         query = query.select(alias(epoch_micros(col("started_at", "b"), dialect), "e"))
-    query, filters = _in_scope(query, spec.scope)
+    query, filters = in_scope(query, spec.scope)
     names = [name for measure, name in keys if measure == "characteristic" and name]
     if names:  # one scan of the measurements for every characteristic named
         read = set().union(*(needs[i] for i, k in enumerate(keys) if k[0] == "characteristic"))

@@ -12,8 +12,10 @@ from tools.monitors.compiler.batch_units import batch_units
 from tools.monitors.compiler.dialects import check_dialect
 from tools.monitors.compiler.firing import alert_query
 from tools.monitors.compiler.lot_and_week_units import lot_units, week_units
+from tools.monitors.compiler.spc_query import compile_spc_data
 from tools.monitors.compiler.sql_parts import number
 from tools.monitors.compiler.units import UnitsPlan
+from tools.monitors.spc_spec import SpcMonitorSpec
 from tools.monitors.spec import MonitorSpec
 
 
@@ -47,7 +49,7 @@ def _natural_null_order(query: exp.Expression, dialect: str) -> None:
         ordered.set("nulls_first", nulls_first)
 
 
-def compile_monitor(spec: MonitorSpec, *, dialect: str) -> CompiledMonitor:
+def compile_monitor(spec: MonitorSpec | SpcMonitorSpec, *, dialect: str) -> CompiledMonitor:
     """Compile a monitor into ONE query in ``dialect`` (duckdb, postgres, mysql, sqlite;
     also trino, spark, snowflake, tsql) that returns exactly its alerts, one row per
     episode, ordered by group, time and unit: the group keys (``part_id`` or
@@ -57,8 +59,15 @@ def compile_monitor(spec: MonitorSpec, *, dialect: str) -> CompiledMonitor:
 
     The query reads the canonical reference tables; a table mapping and the row cap are
     applied by the SQL guard. Spec values enter the tree only as literals.
+
+    An SPC monitor compiles to its data query (spc_query.py: columns ``part_id``,
+    ``unit_id``, ``t``, ``v``, ``size``), which the SPC engine judges after it runs.
     """
     check_dialect(dialect)
+    if isinstance(spec, SpcMonitorSpec):
+        data = compile_spc_data(spec, dialect=dialect)
+        return CompiledMonitor(expression=data.expression, sql=data.sql, dialect=dialect,
+                               columns=data.columns, group_columns=("part_id",))
     _check(spec)
     builders = {"batch": batch_units, "lot": lot_units, "week": week_units}
     plan: UnitsPlan = builders[spec.evaluation_unit](

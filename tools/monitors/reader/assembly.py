@@ -33,11 +33,13 @@ from tools.monitors.reader.names import correct_spelling
 from tools.monitors.reader.numbers import normalize_request
 from tools.monitors.reader.scope import fit_scope, read_scope
 from tools.monitors.reader.signals import Cues, name_options, read_signals
+from tools.monitors.reader.spc_reading import is_spc_request, read_spc
 from tools.monitors.reader.tokens import ENTITY_KINDS, Token, scan
 from tools.monitors.reader.typos_zh import correct_chinese
 from tools.monitors.reader.unknown_names import refuse_unknown_entity_names
 from tools.monitors.reader.vocabulary import load_vocabulary
 from tools.monitors.reader.windows import WindowReading, mask, read_window
+from tools.monitors.spc_understood import explain_spc
 from tools.monitors.spec import Language, MonitorSpec, Window
 from tools.monitors.understood import explain_spec
 
@@ -55,6 +57,8 @@ def read_monitor(text: str, catalog: Catalog, *, lexicon: Lexicon | None = None)
     (``NotAMonitorRequest``), names the plant does not have (``UnknownCharacteristic``,
     ``UnknownPart``, with the nearest names in ``details['suggestions']``) and requests
     with competing readings (``AmbiguousRequest``, naming them in ``details['readings']``).
+    A request that names a control chart or a run rule ("any Nelson rule on the X-bar
+    chart of diameter") becomes an ``SpcMonitorSpec`` (spc_reading.py).
     """
     if not text or not text.strip():
         raise NotAMonitorRequest("the request is empty; describe what to watch, e.g. "
@@ -67,6 +71,10 @@ def read_monitor(text: str, catalog: Catalog, *, lexicon: Lexicon | None = None)
     refuse_questions(working)
     tokens = scan(working, index)
     language = _language(working, tokens)
+    addresses = [(t.start, t.end) for t in tokens if t.kind in ("channel", "email")]
+    if is_spc_request(mask(working, addresses)):
+        spc = read_spc(working, tokens, index, catalog, language)
+        return Reading(request=text, understood=explain_spc(spc, catalog, language), spec=spc)
     spec = ground_spec(_read(working, tokens, index, catalog, language), catalog)
     return Reading(request=text, understood=explain_spec(spec, catalog, language), spec=spec)
 
