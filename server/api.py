@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel, Field
 
+from server.api_spc import router as spc_router
 from server.config import BACKTEST_ROW_CAP, Settings
 from server.context import load_catalog, load_mapping, open_database, sql_policy
 from tools.catalog import Catalog
@@ -45,6 +46,8 @@ def create_app(settings: Settings) -> FastAPI:
     @app.exception_handler(AndonError)
     async def andon_error(_: Request, exc: AndonError) -> JSONResponse:
         return JSONResponse(status_code=exc.http_status, content=exc.to_dict())
+
+    app.include_router(spc_router)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def index() -> str:
