@@ -57,7 +57,14 @@ def settings_for(db: str | None = None, mapping: Path | None = None, **extra: ob
 
 
 # Import the command modules so they register themselves on the apps above.
-from server import cli_monitor, cli_plant, cli_serve, cli_spc, cli_sql  # noqa: E402,F401
+from server import (  # noqa: E402,F401
+    cli_monitor,
+    cli_plant,
+    cli_serve,
+    cli_spc,
+    cli_sql,
+    cli_standards,
+)
 
 
 def main() -> None:

@@ -1,0 +1,1 @@
+"""Standards retrieval evaluation (issue 6): ``python -m evals.standards``."""
