@@ -64,6 +64,7 @@ from server import (  # noqa: E402,F401
     cli_spc,
     cli_sql,
     cli_standards,
+    cli_vision,
 )
 
 
