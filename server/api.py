@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel, Field
 
+from server.api_rca import router_for as rca_router
 from server.api_spc import router as spc_router
 from server.api_standards import router_for as standards_router
 from server.config import BACKTEST_ROW_CAP, Settings
@@ -49,6 +50,7 @@ def create_app(settings: Settings) -> FastAPI:
         return JSONResponse(status_code=exc.http_status, content=exc.to_dict())
 
     app.include_router(spc_router)
+    app.include_router(rca_router(settings))
     app.include_router(standards_router(settings))
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)

@@ -60,6 +60,7 @@ def settings_for(db: str | None = None, mapping: Path | None = None, **extra: ob
 from server import (  # noqa: E402,F401
     cli_monitor,
     cli_plant,
+    cli_rca,
     cli_serve,
     cli_spc,
     cli_sql,

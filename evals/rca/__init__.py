@@ -1,0 +1,1 @@
+"""The root-cause analysis evaluation: ``python -m evals.rca`` (see docs/rca.md)."""
