@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 from server.api_rca import router_for as rca_router
 from server.api_spc import router as spc_router
 from server.api_standards import router_for as standards_router
+from server.api_vision import router_for as vision_router
 from server.config import BACKTEST_ROW_CAP, Settings
 from server.context import load_catalog, load_mapping, open_database, sql_policy
 from tools.catalog import Catalog
@@ -52,6 +53,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(spc_router)
     app.include_router(rca_router(settings))
     app.include_router(standards_router(settings))
+    app.include_router(vision_router(settings))
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def index() -> str:

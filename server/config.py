@@ -29,6 +29,10 @@ class Settings(BaseModel):
     port: int = 8700
     demo_seed: int = 7
     demo_months: int = 6
+    vision_url: str | None = Field(default=None, description="URL of a running vision "
+                                   "service; None = inspect in-process")
+    vision_model: Path | None = Field(default=None, description="Vision model folder; None = "
+                                      "the shipped demo model")
 
     @property
     def demo_db_path(self) -> Path:
@@ -57,7 +61,9 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: object) -> 
     if env.get("ANDON_MAPPING"):
         values["mapping_path"] = Path(env["ANDON_MAPPING"])
     for key, name in (("host", "ANDON_HOST"), ("port", "ANDON_PORT"),
-                      ("row_cap", "ANDON_ROW_CAP"), ("role", "ANDON_ROLE")):
+                      ("row_cap", "ANDON_ROW_CAP"), ("role", "ANDON_ROLE"),
+                      ("vision_url", "ANDON_VISION_URL"),
+                      ("vision_model", "ANDON_VISION_MODEL")):
         if env.get(name):
             values[key] = env[name]
     values.update({k: v for k, v in overrides.items() if v is not None})
