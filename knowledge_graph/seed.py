@@ -15,7 +15,6 @@ from knowledge_graph.models import Edge, Node, Text
 from knowledge_graph.paths import SEED_DIR
 from knowledge_graph.seed_schema import (
     ActionSeed,
-    Bilingual,
     CauseSeed,
     CharacteristicSeed,
     ClauseFile,
@@ -206,7 +205,7 @@ def _cause_edges(b: _Builder, cause: CauseSeed, clauses: ClauseFile, origin: str
                f"{cause.category} cause ({', '.join(cause.kinds)}): clause applies", origin)
 
 
-def _action(b: _Builder, cause_id: str, kind: str, n: int, entry: str | Bilingual) -> str:
+def _action(b: _Builder, cause_id: str, kind: str, n: int, entry: str | Text) -> str:
     if isinstance(entry, str):
         return f"action:{entry}"
     key = f"{cause_id}.{'k' if kind == 'contained_by' else 'c'}{n}"

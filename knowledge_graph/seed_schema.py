@@ -12,18 +12,20 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from knowledge_graph.models import ActionKind, CandidateKind, Category6M, ControlKind, Direction
+from knowledge_graph.models import (
+    ActionKind,
+    CandidateKind,
+    Category6M,
+    ControlKind,
+    Direction,
+    Text,
+)
 
 _KEY = r"^[a-z0-9][a-z0-9_]*$"
 
 
 class _Seed(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Bilingual(_Seed):
-    en: str = Field(min_length=1)
-    zh: str = Field(min_length=1)
 
 
 class NamedSeed(_Seed):
@@ -101,14 +103,14 @@ class CauseSeed(_Seed):
     zh: str = Field(min_length=1)
     category: Category6M
     kinds: tuple[CandidateKind, ...]
-    description: Bilingual
+    description: Text
     processes: tuple[str, ...] | None = None
     parameters: tuple[str, ...] = ()
     equipment: tuple[str, ...] = ()
     affects: tuple[Affects, ...] = ()
     prevented_by: tuple[str, ...] = ()
-    containment: tuple[str | Bilingual, ...] = ()
-    corrective: tuple[str | Bilingual, ...] = ()
+    containment: tuple[str | Text, ...] = ()
+    corrective: tuple[str | Text, ...] = ()
     cites: tuple[str, ...] = ()
 
     @field_validator("affects", mode="before")

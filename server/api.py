@@ -14,8 +14,14 @@ from server.api_rca import router_for as rca_router
 from server.api_spc import router as spc_router
 from server.api_standards import router_for as standards_router
 from server.api_vision import router_for as vision_router
-from server.config import BACKTEST_ROW_CAP, Settings
-from server.context import load_catalog, load_mapping, open_database, sql_policy
+from server.config import Settings
+from server.context import (
+    history_policy,
+    load_catalog,
+    load_mapping,
+    open_database,
+    sql_policy,
+)
 from tools.catalog import Catalog
 from tools.database import redact_url
 from tools.errors import AndonError
@@ -83,11 +89,9 @@ def create_app(settings: Settings) -> FastAPI:
         from tools.monitors.backtest import backtest
         from tools.monitors.reader import read_monitor
 
-        backtest_settings = settings.model_copy(update={"row_cap": BACKTEST_ROW_CAP})
         with open_database(settings, quiet=True) as db:
             reading = read_monitor(body.request, catalog_model())
-            result = backtest(reading.spec, db=db,
-                              policy=sql_policy(backtest_settings, mapping),
+            result = backtest(reading.spec, db=db, policy=history_policy(settings, mapping),
                               request=body.request, understood=reading.understood)
         return result.model_dump(mode="json")
 

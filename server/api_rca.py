@@ -10,8 +10,13 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from server.api_spc import RefusingRoute
-from server.config import BACKTEST_ROW_CAP, Settings
-from server.context import load_catalog, load_mapping, open_database, sql_policy
+from server.config import Settings
+from server.context import (
+    history_policy,
+    load_catalog,
+    load_mapping,
+    open_database,
+)
 
 if TYPE_CHECKING:
     from tools.catalog import Catalog
@@ -28,7 +33,7 @@ def router_for(settings: Settings) -> APIRouter:
     """``POST /api/rca`` over the plant database of ``settings`` (catalog read once)."""
     router = APIRouter(prefix="/api", tags=["rca"], route_class=RefusingRoute)
     mapping = load_mapping(settings)
-    policy = sql_policy(settings.model_copy(update={"row_cap": BACKTEST_ROW_CAP}), mapping)
+    policy = history_policy(settings, mapping)
     lock = threading.Lock()
     cached: list[Catalog] = []
 

@@ -7,8 +7,12 @@ from typing import Annotated
 import typer
 
 from server.cli import DbOption, JsonOption, MappingOption, app, refusals, settings_for
-from server.config import BACKTEST_ROW_CAP
-from server.context import load_catalog, load_mapping, open_database, sql_policy
+from server.context import (
+    history_policy,
+    load_catalog,
+    load_mapping,
+    open_database,
+)
 from server.output import print_json, print_rows, stdout
 
 monitor_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None,
@@ -33,9 +37,8 @@ def backtest_command(request: RequestArg, db: DbOption = None, mapping: MappingO
         with open_database(settings, quiet=as_json) as database:
             catalog = load_catalog(database, table_mapping)
             reading = read_monitor(request, catalog)
-            policy = sql_policy(settings.model_copy(update={"row_cap": BACKTEST_ROW_CAP}),
-                                table_mapping)
-            result = backtest(reading.spec, db=database, policy=policy,
+            result = backtest(reading.spec, db=database,
+                              policy=history_policy(settings, table_mapping),
                               request=request, understood=reading.understood)
         if as_json:
             print_json(result.model_dump(mode="json"))

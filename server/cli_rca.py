@@ -8,8 +8,12 @@ from typing import Annotated
 import typer
 
 from server.cli import DbOption, JsonOption, MappingOption, app, refusals, settings_for
-from server.config import BACKTEST_ROW_CAP
-from server.context import load_catalog, load_mapping, open_database, sql_policy
+from server.context import (
+    history_policy,
+    load_catalog,
+    load_mapping,
+    open_database,
+)
 from server.output import print_json, print_rows, stdout
 
 QuestionArg = Annotated[str, typer.Argument(
@@ -29,9 +33,8 @@ def rca_command(question: QuestionArg, db: DbOption = None, mapping: MappingOpti
         table_mapping = load_mapping(settings)
         with open_database(settings, quiet=as_json) as database:
             catalog = load_catalog(database, table_mapping)
-            policy = sql_policy(settings.model_copy(update={"row_cap": BACKTEST_ROW_CAP}),
-                                table_mapping)
-            result = investigate(question, db=database, catalog=catalog, policy=policy)
+            result = investigate(question, db=database, catalog=catalog,
+                                 policy=history_policy(settings, table_mapping))
         if as_json:
             print_json(result.contract())
             return

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
-from server.config import Settings
+from server.config import BACKTEST_ROW_CAP, Settings
 from server.output import stderr
 from tools.database import Database, connect
 
@@ -80,6 +80,12 @@ def sql_policy(settings: Settings, mapping: TableMapping | None) -> GuardPolicy:
     return GuardPolicy.for_role(settings.role, row_cap=settings.row_cap,
                                 timeout_s=settings.query_timeout_s,
                                 expand=mapping.expand if mapping else None)
+
+
+def history_policy(settings: Settings, mapping: TableMapping | None) -> GuardPolicy:
+    """The guard policy of work over the whole history (backtests, investigations): the
+    settings' role with the largest row cap, not the interactive default."""
+    return sql_policy(settings.model_copy(update={"row_cap": BACKTEST_ROW_CAP}), mapping)
 
 
 def load_catalog(db: Database, mapping: TableMapping | None) -> Catalog:

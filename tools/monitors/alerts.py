@@ -3,13 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from tools.errors import SqlExecutionError
 from tools.monitors.spc_spec import SpcMonitorSpec
 from tools.monitors.spec import MonitorSpec
 
 AnyMonitorSpec = MonitorSpec | SpcMonitorSpec
+
+
+def timestamp(value: Any) -> dt.datetime:
+    """A database time as an aware UTC datetime (SQLite returns ISO text)."""
+    if isinstance(value, dt.datetime):
+        return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC)
+    if isinstance(value, str):
+        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+    raise SqlExecutionError(f"the monitor query returned {value!r} where a time belongs")
 
 
 class Alert(BaseModel):

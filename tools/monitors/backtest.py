@@ -3,7 +3,6 @@ guard, and return one alert per episode."""
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from collections.abc import Sequence
 from typing import Any
@@ -12,7 +11,7 @@ from pydantic import Field
 
 from tools.database import Database
 from tools.errors import SqlExecutionError
-from tools.monitors.alerts import Alert, BacktestResult
+from tools.monitors.alerts import Alert, BacktestResult, timestamp
 from tools.monitors.compiler import CompiledMonitor, compile_monitor
 from tools.monitors.spc_backtest import backtest_spc_rows
 from tools.monitors.spc_spec import SpcMonitorSpec
@@ -35,18 +34,6 @@ class BacktestOutcome(BacktestResult):
 def default_policy() -> GuardPolicy:
     """The guard policy of a backtest: the engineer role with the largest row cap."""
     return GuardPolicy.for_role(BACKTEST_ROLE, row_cap=MAX_ROW_CAP)
-
-
-def timestamp(value: Any) -> dt.datetime:
-    """A database time as an aware UTC datetime (SQLite returns ISO text)."""
-    if isinstance(value, dt.datetime):
-        return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
-    if isinstance(value, dt.date):
-        return dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC)
-    if isinstance(value, str):
-        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
-    raise SqlExecutionError(f"the monitor query returned {value!r} where a time belongs")
 
 
 def _value(value: Any) -> float | None:

@@ -17,7 +17,7 @@ import numpy as np
 
 from tools.database import Database
 from tools.errors import AndonError, SqlExecutionError
-from tools.monitors.alerts import Alert
+from tools.monitors.alerts import Alert, timestamp
 from tools.monitors.compiler.spc_query import COLUMNS, compile_spc_data
 from tools.monitors.spc_spec import SpcMonitorSpec
 from tools.spc import RuleSpec, control_chart
@@ -37,8 +37,6 @@ class SpcGroupResult:
 def spc_alerts(spec: SpcMonitorSpec, columns: Sequence[str],
                rows: Sequence[Sequence[Any]]) -> tuple[list[Alert], list[str]]:
     """The alerts of the data query's rows, and one note per group that was left out."""
-    from tools.monitors.backtest import timestamp  # shared parsing of database times
-
     index = {name.lower(): i for i, name in enumerate(columns)}
     missing = [c for c in COLUMNS if c not in index]
     if missing:

@@ -25,15 +25,13 @@ from pydantic import Field, model_validator
 
 from tools.errors import AndonError
 from tools.monitors.spec import SPEC_VERSION, Action, Language, Scope, _Frozen
-from tools.spc import RuleSpec, resolve_rules
+from tools.spc import RULE_SETS, RuleSpec, resolve_rules
+from tools.spc.models import RuleId
 
 SpcChart = Literal["xbar-r", "xbar-s", "imr", "p", "np", "c", "u"]
-RuleId = Literal["we-1", "we-2", "we-3", "we-4", "nelson-1", "nelson-2", "nelson-3",
-                 "nelson-4", "nelson-5", "nelson-6", "nelson-7", "nelson-8"]
 VARIABLES_CHARTS = frozenset({"xbar-r", "xbar-s", "imr"})
-COUNT_CHARTS = frozenset({"c", "u"})
-NELSON = tuple(f"nelson-{i}" for i in range(1, 9))
-WESTERN_ELECTRIC = tuple(f"we-{i}" for i in range(1, 5))
+NELSON = RULE_SETS["nelson"]
+WESTERN_ELECTRIC = RULE_SETS["we"]
 DEFAULT_BASELINE = 25
 # Rules a dispersion chart (R, S, MR) can signal on are not part of an SPC monitor: the
 # monitor watches the location (or attribute) chart, as requests name it.

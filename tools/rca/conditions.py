@@ -11,9 +11,10 @@ import pandas as pd
 from scipy import stats
 from sqlglot import exp
 
+from tools.monitors.compiler.sql_parts import text
 from tools.rca.candidates import ASSET_COLUMNS, ENTITY_COLUMNS, Candidate
 from tools.rca.changepoint import Episode
-from tools.rca.data import stamp, text
+from tools.rca.data import stamp
 from tools.rca.sqlparts import between, u
 
 

@@ -16,6 +16,7 @@ from sqlglot import exp
 
 from tools.database import Database
 from tools.errors import InsufficientData
+from tools.monitors.compiler.sql_parts import col, is_in, text
 from tools.run_sql import RunSqlArgs, SqlResult, run_sql
 from tools.sql_guard import GuardPolicy
 
@@ -24,22 +25,10 @@ BATCH_COLUMNS = ("batch_id", "part_id", "line_id", "machine_id", "tool_id", "mat
                  "qty_defective")
 
 
-def text(value: str) -> exp.Literal:
-    return exp.Literal.string(value)
-
-
 def stamp(value: dt.datetime) -> exp.Expr:
     """A UTC timestamp literal (naive, as the schema stores UTC)."""
     naive = value.astimezone(dt.UTC).replace(tzinfo=None)
     return exp.cast(text(naive.strftime("%Y-%m-%d %H:%M:%S")), exp.DataType.build("TIMESTAMP"))
-
-
-def one_of(column: exp.Expr, values: Sequence[str]) -> exp.Expr:
-    return exp.In(this=column, expressions=[text(v) for v in values])
-
-
-def col(name: str, table: str | None = None) -> exp.Column:
-    return exp.column(name, table=table)
 
 
 def in_period(column: exp.Expr, since: dt.datetime | None,
@@ -102,7 +91,7 @@ class PlantReader:
             query = query.select(col("supplier_id", "ml"), col("received_at", "ml").as_(
                 "lot_received_at")).join(exp.to_table("material_lots").as_("ml"),
                                          on="ml.lot_id = b.material_lot_id", join_type="left")
-        query = query.where(exp.and_(*[c for c in (one_of(col("part_id", "b"), part_ids),
+        query = query.where(exp.and_(*[c for c in (is_in(col("part_id", "b"), part_ids),
                                                    in_period(col("started_at", "b"), since,
                                                              until)) if c is not None]))
         frame = self.frame(query.order_by("b.started_at", "b.batch_id"))
@@ -115,7 +104,7 @@ class PlantReader:
                         since: dt.datetime | None, until: dt.datetime | None) -> exp.Select:
         query = query.join(exp.to_table("batches").as_("b"),
                            on=f"b.batch_id = {alias}.batch_id")
-        conditions = [one_of(col("part_id", "b"), part_ids),
+        conditions = [is_in(col("part_id", "b"), part_ids),
                       in_period(col("started_at", "b"), since, until)]
         return query.where(exp.and_(*[c for c in conditions if c is not None]))
 
@@ -124,7 +113,7 @@ class PlantReader:
         query = (exp.select("m.batch_id", "m.value")
                  .from_(exp.to_table("measurements").as_("m")))
         query = self._batch_filtered(query, "m", part_ids, since, until)
-        query = query.where(one_of(col("characteristic_id", "m"), characteristic_ids))
+        query = query.where(is_in(col("characteristic_id", "m"), characteristic_ids))
         frame = self.frame(query)
         frame["value"] = pd.to_numeric(frame["value"], errors="coerce")
         return frame
@@ -138,7 +127,7 @@ class PlantReader:
                  .join(exp.to_table("characteristics").as_("c"),
                        on="c.characteristic_id = m.characteristic_id"))
         query = self._batch_filtered(query, "m", part_ids, since, until)
-        query = query.where(one_of(col("name", "c"), names)).group_by("m.batch_id", "c.name")
+        query = query.where(is_in(col("name", "c"), names)).group_by("m.batch_id", "c.name")
         frame = self.frame(query)
         frame["value"] = pd.to_numeric(frame["value"], errors="coerce")
         return frame
@@ -171,7 +160,7 @@ class PlantReader:
             return pd.DataFrame(columns=columns)
         which: list[exp.Expr] = []
         if asset_ids:
-            which.append(one_of(col("asset_id"), asset_ids))
+            which.append(is_in(col("asset_id"), asset_ids))
         if gauges:
             which.append(exp.EQ(this=col("asset_type"), expression=text("gauge")))
         condition = exp.and_(exp.or_(*which), in_period(col("performed_at"), since, until))
@@ -185,7 +174,7 @@ class PlantReader:
         if not self.sees("engineering_changes", "effective_at"):
             return pd.DataFrame(columns=columns)
         frame = self.frame(exp.select(*columns).from_("engineering_changes")
-                           .where(one_of(col("part_id"), part_ids))
+                           .where(is_in(col("part_id"), part_ids))
                            .order_by("effective_at", "change_id"))
         frame["effective_at"] = to_utc(frame["effective_at"])
         return frame
@@ -201,7 +190,7 @@ class PlantReader:
                       exp.Not(this=exp.Is(this=col("value", "ii"), expression=exp.Null())),
                       in_period(col("inspected_at", "ii"), since, until)]
         if materials:
-            conditions.append(one_of(col("material", "ml"), materials))
+            conditions.append(is_in(col("material", "ml"), materials))
         frame = self.frame(query.where(exp.and_(*[c for c in conditions if c is not None]))
                            .order_by("ii.inspected_at", "ii.inspection_id"))
         frame["value"] = pd.to_numeric(frame["value"], errors="coerce")

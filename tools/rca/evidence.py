@@ -14,6 +14,7 @@ import numpy as np
 from sqlglot import exp
 
 from tools.catalog import Catalog
+from tools.monitors.compiler.sql_parts import col, text
 from tools.rca.analysis import Analysis
 from tools.rca.candidates import ENTITY_COLUMNS, Candidate
 from tools.rca.conditions import (
@@ -23,7 +24,7 @@ from tools.rca.conditions import (
     spearman,
     split_point,
 )
-from tools.rca.data import PlantReader, col, stamp, text
+from tools.rca.data import PlantReader, stamp
 from tools.rca.models import Evidence
 from tools.rca.scoring import Ranked
 from tools.rca.sqlparts import UnitSource, between, group_query, labelled, u

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 
 from sqlglot import exp
 
-from tools.rca.data import col, in_period, one_of, stamp, text
+from tools.monitors.compiler.sql_parts import col, is_in, text
+from tools.rca.data import in_period, stamp
 from tools.rca.models import ProblemSpec
 
 BATCH_ATTRS = ("machine_id", "tool_id", "material_lot_id", "shift", "operator_id")
@@ -87,7 +88,7 @@ def unit_query(source: UnitSource) -> exp.Select:
     if spec.measure == "characteristic":
         stat = (exp.select(col("batch_id", "m"), _stat(source).as_("stat"))
                 .from_(exp.to_table("measurements").as_("m"))
-                .where(one_of(col("characteristic_id", "m"), source.characteristic_ids))
+                .where(is_in(col("characteristic_id", "m"), source.characteristic_ids))
                 .group_by(col("batch_id", "m")))
         query = query.join(stat.subquery("st"), on="st.batch_id = b.batch_id")
         query = query.select(col("stat", "st"))
@@ -113,11 +114,11 @@ def unit_query(source: UnitSource) -> exp.Select:
     if source.variables:
         pivot = _pivot("measurements", "m", source.variables, col("name", "c"),
                        join=("characteristics", "c.characteristic_id = m.characteristic_id"),
-                       where=one_of(col("part_id", "c"), source.part_ids))
+                       where=is_in(col("part_id", "c"), source.part_ids))
         query = query.join(pivot.subquery("mv"), on="mv.batch_id = b.batch_id",
                            join_type="left")
         query = query.select(*[col(a, "mv") for a in source.variables.values()])
-    conditions = [one_of(col("part_id", "b"), source.part_ids),
+    conditions = [is_in(col("part_id", "b"), source.part_ids),
                   in_period(col("started_at", "b"), source.since, source.until)]
     return query.where(exp.and_(*[c for c in conditions if c is not None]))
 

@@ -146,6 +146,7 @@ def _build(catalog: Catalog, base: Lexicon) -> CatalogIndex:
         "defect_code": _by_norm(d.code for d in catalog.defect_codes),
     }
     aliased = with_aliases(lexicon, by_measure)
+    generic = _generic_words(base)
     return CatalogIndex(
         lexicon=lexicon,
         characteristic_units={k: dict(v) for k, v in units.items()},
@@ -165,11 +166,11 @@ def _build(catalog: Catalog, base: Lexicon) -> CatalogIndex:
         names=tuple(names),
         spelling=_spelling(lexicon, names),
         name_words=_name_words(lexicon, names),
-        generic_words=_generic_words(base),
+        generic_words=generic,
         names_by_measure=aliased,
         zh_names=zh_names(lexicon, by_measure),
         generic_heads=generic_heads(lexicon, aliased),
-        romanised_heads=_romanised_heads(names, _generic_words(base)),
+        romanised_heads=_romanised_heads(names, generic),
     )
 
 

@@ -54,18 +54,20 @@ def _words() -> dict[str, Any]:
     def compiled(patterns: list[str]) -> list[re.Pattern[str]]:
         return [re.compile(p, re.IGNORECASE) for p in patterns]
 
-    return {"charts": {k: compiled(v) for k, v in data["charts"].items()},
-            "control_chart": compiled(data["control_chart"]),
-            "rules": {k: compiled(v) for k, v in data["rules"].items()},
-            "baseline": compiled(data["baseline"])}
+    words: dict[str, Any] = {
+        "charts": {k: compiled(v) for k, v in data["charts"].items()},
+        "control_chart": compiled(data["control_chart"]),
+        "rules": {k: compiled(v) for k, v in data["rules"].items()},
+        "baseline": compiled(data["baseline"])}
+    words["any"] = [*words["control_chart"],
+                    *(p for ps in words["charts"].values() for p in ps),
+                    *(p for ps in words["rules"].values() for p in ps)]
+    return words
 
 
 def is_spc_request(text: str) -> bool:
     """Does the request name a control chart or a run rule?"""
-    words = _words()
-    patterns = [*words["control_chart"], *(p for ps in words["charts"].values() for p in ps),
-                *(p for ps in words["rules"].values() for p in ps)]
-    return any(p.search(text) for p in patterns)
+    return any(p.search(text) for p in _words()["any"])
 
 
 def read_spc(text: str, tokens: list[Token], index: CatalogIndex, catalog: Catalog,
